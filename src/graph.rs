@@ -1,0 +1,486 @@
+//! Resolves every link of a vault the way Obsidian does (OFM R8–R23 and the project's decisions) and
+//! holds the graph: outgoing links, backlinks, unresolved targets and tags.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::markdown::{normalize_heading, Heading, Link, Subpath};
+use crate::vault::{strip_md, Note, Vault};
+
+/// A file a link can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileRef {
+    /// Index into [`Vault::notes`].
+    Note(usize),
+    /// Index into [`Vault::attachments`].
+    Attachment(usize),
+}
+
+/// Where inside the target note a link's `#subpath` points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// The link has no subpath.
+    None,
+    /// Index into the target note's headings.
+    Heading(usize),
+    /// Index into the target note's block ids.
+    Block(usize),
+    /// The subpath names a heading or block the note does not have: a broken subpath (decision 6).
+    Missing,
+}
+
+/// How one link resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// To a note (or to the linking note itself, for `[[#Heading]]`).
+    Note {
+        /// Index into [`Vault::notes`].
+        note: usize,
+        /// Resolved only through the alias fallback (decision 2).
+        via_alias: bool,
+        /// Where in the note.
+        anchor: Anchor,
+    },
+    /// To a non-Markdown file.
+    Attachment(usize),
+    /// To nothing in the vault (R19).
+    Unresolved,
+    /// A URL (decision 4): not a graph edge.
+    External,
+}
+
+impl Resolution {
+    /// The note this link opens, if any.
+    pub fn note(&self) -> Option<usize> {
+        match self {
+            Resolution::Note { note, .. } => Some(*note),
+            _ => None,
+        }
+    }
+
+    /// A short word for how the link resolved, used by the commands and their JSON.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Resolution::Note {
+                via_alias: true, ..
+            } => "alias",
+            Resolution::Note {
+                anchor: Anchor::Missing,
+                ..
+            } => "broken_subpath",
+            Resolution::Note { .. } | Resolution::Attachment(_) => "resolved",
+            Resolution::Unresolved => "unresolved",
+            Resolution::External => "external",
+        }
+    }
+}
+
+/// A link identified by the note it is written in and its index in that note's links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LinkRef {
+    /// The note the link is written in.
+    pub note: usize,
+    /// Index into that note's `parsed.links`.
+    pub link: usize,
+}
+
+/// A link target that names no file, with every place that uses it (R19).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnresolvedTarget {
+    /// The target as first written (without `#subpath`).
+    pub target: String,
+    /// Every link that names it.
+    pub uses: Vec<LinkRef>,
+}
+
+/// A tag and the notes that carry it (R37, R38).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagInfo {
+    /// The tag as first seen, without `#`.
+    pub name: String,
+    /// Notes carrying the tag, by index, ascending.
+    pub notes: Vec<usize>,
+}
+
+/// The resolved link graph of a vault.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// For each note, how each of its links resolved (parallel to `note.parsed.links`).
+    pub resolutions: Vec<Vec<Resolution>>,
+    /// For each note, the links from other notes (and from itself by name) that point at it.
+    /// `[[#Heading]]` links within a note are not backlinks (decision 7).
+    pub backlinks: Vec<Vec<LinkRef>>,
+    /// Unresolved targets keyed by their NFC-lowercased text.
+    pub unresolved: BTreeMap<String, UnresolvedTarget>,
+    /// Tags keyed by their lowercased name.
+    pub tags: BTreeMap<String, TagInfo>,
+    /// The name index used to resolve links.
+    pub resolver: Resolver,
+}
+
+/// Case-folds a path or name for comparison (R10, R12): NFC, then lowercase.
+pub fn fold(s: &str) -> String {
+    s.nfc().collect::<String>().to_lowercase()
+}
+
+fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+fn folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(f, _)| f)
+}
+
+/// Every `/`-suffix of a path: `a/b/c` → `a/b/c`, `b/c`, `c`.
+fn suffixes(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(path).chain(path.match_indices('/').map(move |(i, _)| &path[i + 1..]))
+}
+
+/// The index that turns link text into files.
+#[derive(Debug, Clone, Default)]
+pub struct Resolver {
+    /// Vault path of each file, NFC.
+    paths: Vec<(String, FileRef)>,
+    /// Folded path suffixes with the extension → files.
+    by_name: HashMap<String, Vec<u32>>,
+    /// Folded path suffixes of notes without `.md` → files.
+    by_stem: HashMap<String, Vec<u32>>,
+    /// Folded aliases → notes.
+    aliases: HashMap<String, Vec<usize>>,
+}
+
+impl Resolver {
+    /// Indexes every note and attachment of a vault.
+    pub fn new(vault: &Vault) -> Resolver {
+        let mut r = Resolver::default();
+        let files = vault
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.path.as_str(), FileRef::Note(i)))
+            .chain(
+                vault
+                    .attachments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.path.as_str(), FileRef::Attachment(i))),
+            );
+        for (path, file) in files {
+            let id = r.paths.len() as u32;
+            let folded = fold(path);
+            for s in suffixes(&folded) {
+                r.by_name.entry(s.to_string()).or_default().push(id);
+            }
+            if let FileRef::Note(_) = file {
+                let stem = strip_md(&folded);
+                for s in suffixes(stem) {
+                    r.by_stem.entry(s.to_string()).or_default().push(id);
+                }
+            }
+            r.paths.push((nfc(path), file));
+        }
+        for (i, note) in vault.notes.iter().enumerate() {
+            for alias in &note.aliases {
+                let list = r.aliases.entry(fold(alias.trim())).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        r
+    }
+
+    /// Finds the file a link path names, from the note at `source` (R8–R14). Returns the file and
+    /// whether only the alias fallback found it.
+    pub fn resolve_path(&self, target: &str, source: &str) -> Option<(FileRef, bool)> {
+        if let Some(f) = self.resolve_strict(target, source) {
+            return Some((f, false));
+        }
+        if target.contains('%') {
+            let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+            if decoded != target {
+                if let Some(f) = self.resolve_strict(&decoded, source) {
+                    return Some((f, false));
+                }
+            }
+        }
+        if target.contains('/') {
+            return None;
+        }
+        match self.aliases.get(&fold(target)).map(Vec::as_slice) {
+            Some([one]) => Some((FileRef::Note(*one), true)),
+            _ => None,
+        }
+    }
+
+    fn resolve_strict(&self, target: &str, source: &str) -> Option<FileRef> {
+        let target = target.trim();
+        if target.is_empty() {
+            return None;
+        }
+        // R13: explicit relative paths get exact lookup only.
+        if target.starts_with("./") || target.starts_with("../") {
+            let joined = join_relative(folder(source), target)?;
+            return self.exact(&joined);
+        }
+        if let Some(abs) = target.strip_prefix('/') {
+            return self.exact(abs);
+        }
+        let key = fold(target);
+        let want = nfc(target);
+        for map in [&self.by_name, &self.by_stem] {
+            if let Some(ids) = map.get(&key) {
+                return Some(self.best(ids, &key, &want, source));
+            }
+        }
+        None
+    }
+
+    /// A file whose whole vault path is `path` (with `.md` optional), exact case preferred.
+    fn exact(&self, path: &str) -> Option<FileRef> {
+        let key = fold(path);
+        let want = nfc(path);
+        for (map, md) in [(&self.by_name, false), (&self.by_stem, true)] {
+            let Some(ids) = map.get(&key) else { continue };
+            let whole: Vec<u32> = ids
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let p = fold(&self.paths[id as usize].0);
+                    (if md { strip_md(&p) } else { p.as_str() }) == key
+                })
+                .collect();
+            if !whole.is_empty() {
+                return Some(self.pick_case(&whole, &want));
+            }
+        }
+        None
+    }
+
+    /// Applies R9's order to candidates that all end with the target: exact vault path, then the
+    /// source's own folder, then the shortest path, then lexicographic order.
+    fn best(&self, ids: &[u32], key: &str, want: &str, source: &str) -> FileRef {
+        let path_of = |id: u32| self.paths[id as usize].0.as_str();
+        let is_whole = |id: u32| {
+            let p = fold(path_of(id));
+            p == key || strip_md(&p) == key
+        };
+        let whole: Vec<u32> = ids.iter().copied().filter(|&id| is_whole(id)).collect();
+        if !whole.is_empty() {
+            return self.pick_case(&whole, want);
+        }
+        let own = fold(folder(source));
+        let mine: Vec<u32> = ids
+            .iter()
+            .copied()
+            .filter(|&id| fold(folder(path_of(id))) == own)
+            .collect();
+        if !mine.is_empty() {
+            return self.pick_case(&mine, want);
+        }
+        let shortest = ids
+            .iter()
+            .map(|&id| path_of(id).chars().count())
+            .min()
+            .unwrap_or(0);
+        let short: Vec<u32> = ids
+            .iter()
+            .copied()
+            .filter(|&id| path_of(id).chars().count() == shortest)
+            .collect();
+        self.pick_case(&short, want)
+    }
+
+    /// Among equally good candidates, prefer one whose path ends with the target in its exact case
+    /// (R10), then the lexicographically smallest path (R9 step 4).
+    fn pick_case(&self, ids: &[u32], want: &str) -> FileRef {
+        let ends = |id: u32| {
+            let p = &self.paths[id as usize].0;
+            let p = if want.to_lowercase().ends_with(".md") {
+                p.as_str()
+            } else {
+                strip_md(p)
+            };
+            p == want || p.ends_with(&format!("/{want}"))
+        };
+        let exact: Vec<u32> = ids.iter().copied().filter(|&id| ends(id)).collect();
+        let pool = if exact.is_empty() { ids } else { &exact };
+        let id = pool
+            .iter()
+            .copied()
+            .min_by(|&a, &b| self.paths[a as usize].0.cmp(&self.paths[b as usize].0))
+            .unwrap_or(ids[0]);
+        self.paths[id as usize].1
+    }
+}
+
+/// Joins a `./` or `../` target onto a folder; `None` when it climbs above the vault root.
+fn join_relative(base: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for comp in target.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Finds a heading chain in a note's headings (R20, R21): each part is looked for inside the section
+/// of the one before; if the chain fails, the last part alone is looked for anywhere.
+pub fn find_heading(headings: &[Heading], chain: &[String]) -> Option<usize> {
+    let wanted: Vec<String> = chain.iter().map(|c| normalize_heading(c)).collect();
+    let normed: Vec<String> = headings
+        .iter()
+        .map(|h| normalize_heading(&h.text))
+        .collect();
+    let mut lo = 0;
+    let mut hi = headings.len();
+    let mut found = None;
+    for w in &wanted {
+        match (lo..hi).find(|&i| &normed[i] == w) {
+            Some(i) => {
+                found = Some(i);
+                lo = i + 1;
+                hi = (i + 1..headings.len())
+                    .find(|&j| headings[j].level <= headings[i].level)
+                    .unwrap_or(headings.len());
+            }
+            None => {
+                found = None;
+                break;
+            }
+        }
+    }
+    found.or_else(|| {
+        let last = wanted.last()?;
+        normed.iter().position(|n| n == last)
+    })
+}
+
+/// Resolves a link's subpath inside a note.
+fn anchor(note: &Note, subpath: &Option<Subpath>) -> Anchor {
+    match subpath {
+        None => Anchor::None,
+        Some(Subpath::Heading(chain)) => {
+            find_heading(&note.parsed.headings, chain).map_or(Anchor::Missing, Anchor::Heading)
+        }
+        Some(Subpath::Block(id)) => note
+            .parsed
+            .block_ids
+            .iter()
+            .position(|b| b.id.eq_ignore_ascii_case(id))
+            .map_or(Anchor::Missing, Anchor::Block),
+    }
+}
+
+impl Graph {
+    /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
+    pub fn build(vault: &Vault) -> Graph {
+        let resolver = Resolver::new(vault);
+        let resolutions: Vec<Vec<Resolution>> = vault
+            .notes
+            .par_iter()
+            .enumerate()
+            .map(|(i, note)| {
+                note.parsed
+                    .links
+                    .iter()
+                    .map(|l| resolve_link(vault, &resolver, i, l))
+                    .collect()
+            })
+            .collect();
+
+        let mut backlinks = vec![Vec::new(); vault.notes.len()];
+        let mut unresolved: BTreeMap<String, UnresolvedTarget> = BTreeMap::new();
+        for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
+            for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
+                let here = LinkRef { note: i, link: j };
+                match r {
+                    Resolution::Note { note: t, .. } if !link.target.is_empty() => {
+                        backlinks[*t].push(here)
+                    }
+                    Resolution::Unresolved => unresolved
+                        .entry(fold(&link.target))
+                        .or_insert_with(|| UnresolvedTarget {
+                            target: link.target.clone(),
+                            uses: Vec::new(),
+                        })
+                        .uses
+                        .push(here),
+                    _ => {}
+                }
+            }
+        }
+
+        let mut tags: BTreeMap<String, TagInfo> = BTreeMap::new();
+        for (i, note) in vault.notes.iter().enumerate() {
+            for t in &note.tags {
+                let info = tags.entry(t.to_lowercase()).or_insert_with(|| TagInfo {
+                    name: t.clone(),
+                    notes: Vec::new(),
+                });
+                if info.notes.last() != Some(&i) {
+                    info.notes.push(i);
+                }
+            }
+        }
+        Graph {
+            resolutions,
+            backlinks,
+            unresolved,
+            tags,
+            resolver,
+        }
+    }
+
+    /// How a link resolved.
+    pub fn resolution(&self, link: LinkRef) -> Resolution {
+        self.resolutions[link.note][link.link]
+    }
+
+    /// Finds the note a user names on the command line: a vault path (with or without `.md`), or a
+    /// link target written as in `[[...]]` and resolved from the vault root.
+    pub fn find_note(&self, vault: &Vault, name: &str) -> Option<usize> {
+        let name = name.trim().trim_start_matches("[[").trim_end_matches("]]");
+        let name = name.split('|').next().unwrap_or(name);
+        let (path, _) = crate::markdown::split_linktext(name);
+        if let Some(i) = vault.note_by_path(&path) {
+            return Some(i);
+        }
+        match self.resolver.resolve_path(&path, "") {
+            Some((FileRef::Note(i), _)) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// Resolves one link written in note `source`.
+pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Link) -> Resolution {
+    if link.external {
+        return Resolution::External;
+    }
+    let from = &vault.notes[source];
+    if link.target.is_empty() {
+        // R17: `[[#Heading]]` and `[[#^id]]` point into the note itself.
+        return Resolution::Note {
+            note: source,
+            via_alias: false,
+            anchor: anchor(from, &link.subpath),
+        };
+    }
+    match resolver.resolve_path(&link.target, &from.path) {
+        Some((FileRef::Note(n), via_alias)) => Resolution::Note {
+            note: n,
+            via_alias,
+            anchor: anchor(&vault.notes[n], &link.subpath),
+        },
+        Some((FileRef::Attachment(a), _)) => Resolution::Attachment(a),
+        None => Resolution::Unresolved,
+    }
+}

@@ -1,0 +1,478 @@
+//! Walks a vault folder, reads its notes on all cores and keeps what could not be read as diagnostics.
+//!
+//! A vault is read-only to engram: this module opens files for reading and nothing else.
+
+pub mod frontmatter;
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::markdown::{self, Parsed};
+
+/// A note bigger than this is not read; it is reported instead (hostile or accidental input).
+pub const MAX_NOTE_BYTES: u64 = 64 << 20;
+
+/// Why a vault could not be opened at all. Problems with single files are [`Diagnostic`]s instead.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The vault folder does not exist.
+    #[error("vault folder {0} does not exist")]
+    Missing(PathBuf),
+    /// The vault path is a file, not a folder.
+    #[error("{0} is not a folder")]
+    NotADirectory(PathBuf),
+    /// The vault folder could not be read.
+    #[error("cannot read vault folder {path}: {source}")]
+    Unreadable {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+/// What kind of problem a diagnostic reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticKind {
+    /// The frontmatter is not valid YAML, or not a mapping.
+    InvalidFrontmatter,
+    /// A `---` block opened on the first line and never closed.
+    UnclosedFrontmatter,
+    /// The file is not valid UTF-8; it was read with replacement characters.
+    InvalidUtf8,
+    /// The file holds NUL bytes: a binary file with a `.md` name.
+    Binary,
+    /// The file is larger than [`MAX_NOTE_BYTES`].
+    TooLarge,
+    /// The file or folder could not be read.
+    Unreadable,
+    /// A symbolic link that points nowhere, or into a loop.
+    BadSymlink,
+}
+
+/// A problem with one file; the rest of the vault still loads.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Vault-relative path of the file.
+    pub path: String,
+    /// What kind of problem.
+    pub kind: DiagnosticKind,
+    /// A one-line explanation.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// One Markdown note.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Vault-relative path with `/` separators, extension included: `folder/Note.md`.
+    pub path: String,
+    /// The title shown for the note: `title:` frontmatter, else the first `# H1`, else the file name.
+    pub title: String,
+    /// Aliases from the frontmatter (R33).
+    pub aliases: Vec<String>,
+    /// Tags from the frontmatter and the body, without `#`, first-seen casing, no duplicates.
+    pub tags: Vec<String>,
+    /// Frontmatter properties in file order, values as display text.
+    pub properties: Vec<(String, String)>,
+    /// The whole file as text (invalid UTF-8 replaced).
+    pub text: String,
+    /// Where the Markdown body starts in `text`.
+    pub body_start: usize,
+    /// Links, headings, block ids and inline tags.
+    pub parsed: Parsed,
+    /// File size in bytes.
+    pub size: u64,
+    /// Last modification time, when the system gives one.
+    pub modified: Option<SystemTime>,
+}
+
+impl Note {
+    /// The file name without folder and without `.md`.
+    pub fn stem(&self) -> &str {
+        stem(&self.path)
+    }
+
+    /// The folder part of the path (`""` at the vault root).
+    pub fn folder(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(f, _)| f)
+    }
+
+    /// The Markdown body, without frontmatter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// The file name of a vault path without folder and without a `.md` extension.
+pub fn stem(path: &str) -> &str {
+    let name = path.rsplit_once('/').map_or(path, |(_, n)| n);
+    strip_md(name)
+}
+
+/// `name` without a trailing `.md` (any case).
+pub fn strip_md(name: &str) -> &str {
+    if name.len() > 3
+        && name.is_char_boundary(name.len() - 3)
+        && name[name.len() - 3..].eq_ignore_ascii_case(".md")
+    {
+        &name[..name.len() - 3]
+    } else {
+        name
+    }
+}
+
+/// A file in the vault that is not a note: images, PDFs, anything that links and embeds may name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// File size in bytes.
+    pub size: u64,
+}
+
+/// A loaded vault: notes sorted by path, attachments, and the problems found.
+#[derive(Debug, Clone, Default)]
+pub struct Vault {
+    /// The folder the vault was loaded from.
+    pub root: PathBuf,
+    /// Notes, sorted by path.
+    pub notes: Vec<Note>,
+    /// Non-Markdown files, sorted by path.
+    pub attachments: Vec<Attachment>,
+    /// Problems with single files, sorted by path.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How long loading took.
+    pub load_time: Duration,
+}
+
+/// A file found by the walk.
+struct Found {
+    abs: PathBuf,
+    rel: String,
+    size: u64,
+    modified: Option<SystemTime>,
+}
+
+fn is_markdown(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"))
+}
+
+/// Vault-relative path with `/` separators; file names that are not valid Unicode are shown lossily.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Vault {
+    /// Loads every note under `root`. Hidden files and folders (`.obsidian`, `.git`, `.trash`, …) are
+    /// skipped, symlinks are followed except into a loop, and notes are read and parsed on all cores.
+    pub fn load(root: &Path) -> Result<Vault, VaultError> {
+        let started = Instant::now();
+        let meta = fs::metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => VaultError::Missing(root.to_path_buf()),
+            _ => VaultError::Unreadable {
+                path: root.to_path_buf(),
+                source: e,
+            },
+        })?;
+        if !meta.is_dir() {
+            return Err(VaultError::NotADirectory(root.to_path_buf()));
+        }
+        fs::read_dir(root).map_err(|e| VaultError::Unreadable {
+            path: root.to_path_buf(),
+            source: e,
+        })?;
+
+        let (notes_found, attachments, mut diagnostics) = walk(root);
+        let results: Vec<(Option<Note>, Vec<Diagnostic>)> =
+            notes_found.into_par_iter().map(|f| read_note(&f)).collect();
+        let mut notes = Vec::with_capacity(results.len());
+        for (note, diags) in results {
+            notes.extend(note);
+            diagnostics.extend(diags);
+        }
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(&b.kind)));
+        Ok(Vault {
+            root: root.to_path_buf(),
+            notes,
+            attachments,
+            diagnostics,
+            load_time: started.elapsed(),
+        })
+    }
+
+    /// The note at a vault-relative path, compared exactly.
+    pub fn note_by_path(&self, path: &str) -> Option<usize> {
+        self.notes
+            .binary_search_by(|n| n.path.as_str().cmp(path))
+            .ok()
+    }
+}
+
+/// Walks the folder: Markdown files, attachments and the diagnostics of what could not be walked.
+fn walk(root: &Path) -> (Vec<Found>, Vec<Attachment>, Vec<Diagnostic>) {
+    let mut notes = Vec::new();
+    let mut attachments = Vec::new();
+    let mut diagnostics = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                let (kind, message) = if let Some(anc) = e.loop_ancestor() {
+                    (
+                        DiagnosticKind::BadSymlink,
+                        format!(
+                            "symbolic link loops back to {}; not followed",
+                            relative(root, anc)
+                        ),
+                    )
+                } else if e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                {
+                    (
+                        DiagnosticKind::BadSymlink,
+                        "symbolic link points to nothing".to_string(),
+                    )
+                } else {
+                    let msg = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string());
+                    (DiagnosticKind::Unreadable, format!("cannot read: {msg}"))
+                };
+                diagnostics.push(Diagnostic {
+                    path,
+                    kind,
+                    message,
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let meta = entry.metadata().ok();
+        let size = meta.as_ref().map_or(0, |m| m.len());
+        let modified = meta.as_ref().and_then(|m| m.modified().ok());
+        let name = entry.file_name().to_string_lossy();
+        if is_markdown(&name) {
+            notes.push(Found {
+                abs: entry.into_path(),
+                rel,
+                size,
+                modified,
+            });
+        } else {
+            attachments.push(Attachment { path: rel, size });
+        }
+    }
+    attachments.sort_by(|a, b| a.path.cmp(&b.path));
+    (notes, attachments, diagnostics)
+}
+
+fn diag(path: &str, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        path: path.to_string(),
+        kind,
+        message: message.into(),
+    }
+}
+
+/// Reads and parses one note. The note is kept (so links to it resolve) unless it cannot be read.
+fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    if found.size > MAX_NOTE_BYTES {
+        diags.push(diag(
+            &found.rel,
+            DiagnosticKind::TooLarge,
+            format!(
+                "note is {} MiB, more than the {} MiB engram reads; skipped",
+                found.size >> 20,
+                MAX_NOTE_BYTES >> 20
+            ),
+        ));
+        return (Some(empty_note(found, String::new())), diags);
+    }
+    let bytes = match fs::read(&found.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(diag(
+                &found.rel,
+                DiagnosticKind::Unreadable,
+                format!("cannot read: {e}"),
+            ));
+            return (None, diags);
+        }
+    };
+    if bytes.contains(&0) {
+        diags.push(diag(
+            &found.rel,
+            DiagnosticKind::Binary,
+            "holds NUL bytes: a binary file with a .md name; its content is not shown",
+        ));
+        return (Some(empty_note(found, String::new())), diags);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            diags.push(diag(
+                &found.rel,
+                DiagnosticKind::InvalidUtf8,
+                format!("not valid UTF-8 (first bad byte at offset {at}); shown with replacement characters"),
+            ));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    (
+        Some(build_note(
+            found.rel.clone(),
+            text,
+            found.size,
+            found.modified,
+            &mut diags,
+        )),
+        diags,
+    )
+}
+
+fn empty_note(found: &Found, text: String) -> Note {
+    Note {
+        title: stem(&found.rel).to_string(),
+        path: found.rel.clone(),
+        aliases: Vec::new(),
+        tags: Vec::new(),
+        properties: Vec::new(),
+        text,
+        body_start: 0,
+        parsed: Parsed::default(),
+        size: found.size,
+        modified: found.modified,
+    }
+}
+
+/// Builds a note from its text: frontmatter, Markdown, title and tags. Problems go to `diags`.
+pub fn build_note(
+    path: String,
+    text: String,
+    size: u64,
+    modified: Option<SystemTime>,
+    diags: &mut Vec<Diagnostic>,
+) -> Note {
+    let split = frontmatter::split(&text);
+    if split.unclosed {
+        diags.push(diag(
+            &path,
+            DiagnosticKind::UnclosedFrontmatter,
+            "frontmatter opened with `---` on line 1 is never closed; read as body text",
+        ));
+    }
+    let fm = match split.yaml {
+        Some((a, b)) => match frontmatter::parse(&text[a..b]) {
+            Ok(fm) => fm,
+            Err(e) => {
+                diags.push(diag(
+                    &path,
+                    DiagnosticKind::InvalidFrontmatter,
+                    format!("invalid frontmatter: {}", e.0),
+                ));
+                frontmatter::Frontmatter::default()
+            }
+        },
+        None => frontmatter::Frontmatter::default(),
+    };
+    let mut parsed = markdown::parse(&text, split.body_start);
+    if let Some((yaml_start, _)) = split.yaml {
+        add_property_links(&mut parsed, &fm, &text, yaml_start);
+    }
+    let title = fm
+        .title
+        .clone()
+        .or_else(|| {
+            parsed
+                .headings
+                .iter()
+                .find(|h| h.level == 1 && !h.text.is_empty())
+                .map(|h| h.text.clone())
+        })
+        .unwrap_or_else(|| stem(&path).to_string());
+    let mut tags: Vec<String> = Vec::new();
+    for t in fm.tags.iter().chain(parsed.tags.iter().map(|t| &t.name)) {
+        if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+            tags.push(t.clone());
+        }
+    }
+    Note {
+        path,
+        title,
+        aliases: fm.aliases,
+        tags,
+        properties: fm.properties,
+        body_start: split.body_start,
+        parsed,
+        text,
+        size,
+        modified,
+    }
+}
+
+/// Adds the `[[links]]` of frontmatter properties (R7), placed on the line of their key.
+fn add_property_links(
+    parsed: &mut Parsed,
+    fm: &frontmatter::Frontmatter,
+    text: &str,
+    yaml_start: usize,
+) {
+    let lines = markdown::LineIndex::new(text);
+    for (key, inner) in &fm.links {
+        let (target_part, display) = match inner.split_once('|') {
+            Some((t, d)) => (t, Some(d.trim().to_string()).filter(|d| !d.is_empty())),
+            None => (inner.as_str(), None),
+        };
+        let (target, subpath) = markdown::split_linktext(target_part);
+        let needle = format!("[[{inner}]]");
+        let start = text[yaml_start..]
+            .find(&needle)
+            .map(|i| yaml_start + i)
+            .or_else(|| {
+                text[yaml_start..]
+                    .find(key.as_str())
+                    .map(|i| yaml_start + i)
+            })
+            .unwrap_or(yaml_start);
+        parsed.links.push(markdown::Link {
+            syntax: markdown::LinkSyntax::Property,
+            external: markdown::is_external(&target),
+            target,
+            subpath,
+            display,
+            line: lines.line(start),
+            range: start..start + needle.len(),
+            in_comment: false,
+        });
+    }
+    parsed.links.sort_by_key(|l| l.range.start);
+}

@@ -1,0 +1,307 @@
+//! Splits the `---` YAML block off the top of a note and reads its properties (OFM R30–R36).
+//!
+//! This is the only module that names `serde_yaml`: the crate is no longer maintained, so keeping it
+//! behind one small interface lets it be swapped without touching the rest of engram.
+
+use serde_yaml::Value;
+
+/// The frontmatter found at the top of a note.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Frontmatter {
+    /// `title:` when it is a non-empty string (OFM R36: display only, never used to resolve links).
+    pub title: Option<String>,
+    /// `aliases:` (or the deprecated `alias:`), normalised to a list with empty entries dropped (R33).
+    pub aliases: Vec<String>,
+    /// `tags:` (or `tag:`), from a list, a single string or a comma-separated string; `#` stripped (R34).
+    pub tags: Vec<String>,
+    /// Every property in file order, the value rendered as one line of text for display.
+    pub properties: Vec<(String, String)>,
+    /// `[[wikilinks]]` written in property values (R7), with the key they were found under.
+    pub links: Vec<(String, String)>,
+}
+
+/// Where the frontmatter block sits in the note's text, and the problem with it if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// Byte offset where the Markdown body starts (0 when there is no frontmatter).
+    pub body_start: usize,
+    /// The YAML text between the fences, if a block was found.
+    pub yaml: Option<(usize, usize)>,
+    /// A frontmatter block was opened but never closed.
+    pub unclosed: bool,
+}
+
+/// Finds a frontmatter block: `---` on the very first line, closed by a line of `---` or `...` (R30).
+pub fn split(text: &str) -> Split {
+    let none = Split {
+        body_start: 0,
+        yaml: None,
+        unclosed: false,
+    };
+    let first_end = match text.find('\n') {
+        Some(i) => i,
+        None => return none,
+    };
+    if text[..first_end].trim_end_matches('\r').trim_end() != "---" {
+        return none;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end_matches('\r').trim_end();
+        if line == "---" || line == "..." {
+            let body_start = (line_end + 1).min(text.len());
+            return Split {
+                body_start,
+                yaml: Some((yaml_start, pos)),
+                unclosed: false,
+            };
+        }
+        if line_end >= text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    Split {
+        unclosed: true,
+        ..none
+    }
+}
+
+/// Why a frontmatter block could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError(pub String);
+
+/// Largest YAML block engram parses; anything bigger is almost certainly not properties.
+const MAX_YAML_BYTES: usize = 1 << 20;
+
+/// Parses the YAML between the fences. An empty block is valid and has no properties.
+pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Err(YamlError(format!(
+            "frontmatter is {} bytes, more than the {} engram reads",
+            yaml.len(),
+            MAX_YAML_BYTES
+        )));
+    }
+    if yaml.trim().is_empty() {
+        return Ok(Frontmatter::default());
+    }
+    let value: Value =
+        serde_yaml::from_str(yaml).map_err(|e| YamlError(one_line(&e.to_string())))?;
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => return Ok(Frontmatter::default()),
+        other => {
+            return Err(YamlError(format!(
+                "frontmatter is a {}, not a set of `key: value` properties",
+                kind(&other)
+            )))
+        }
+    };
+    let mut fm = Frontmatter::default();
+    for (k, v) in &map {
+        let key = match k {
+            Value::String(s) => s.clone(),
+            other => scalar_text(other).unwrap_or_else(|| "?".into()),
+        };
+        match key.to_ascii_lowercase().as_str() {
+            "title" => {
+                if let Some(t) = scalar_text(v) {
+                    let t = t.trim();
+                    if !t.is_empty() {
+                        fm.title = Some(t.to_string());
+                    }
+                }
+            }
+            "aliases" | "alias" => fm.aliases.extend(string_list(v, false)),
+            "tags" | "tag" => fm.tags.extend(
+                string_list(v, true)
+                    .into_iter()
+                    .map(|t| t.trim_start_matches('#').to_string())
+                    .filter(|t| !t.is_empty()),
+            ),
+            _ => {}
+        }
+        collect_links(&key, v, &mut fm.links);
+        fm.properties.push((key, display(v)));
+    }
+    Ok(fm)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Sequence(_) => "list",
+        Value::Mapping(_) => "mapping",
+        Value::Tagged(_) => "tagged value",
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_text(&t.value),
+        _ => None,
+    }
+}
+
+/// A list property as strings: a sequence, or a scalar (split on commas when `split_commas`).
+fn string_list(v: &Value, split_commas: bool) -> Vec<String> {
+    let items: Vec<String> = match v {
+        Value::Sequence(seq) => seq.iter().filter_map(scalar_text).collect(),
+        other => scalar_text(other).into_iter().collect(),
+    };
+    items
+        .into_iter()
+        .flat_map(|s| {
+            if split_commas {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .collect::<Vec<_>>()
+            } else {
+                vec![s.trim().to_string()]
+            }
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// One line of text for a property value, as a properties panel shows it.
+fn display(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Sequence(seq) => seq.iter().map(display).collect::<Vec<_>>().join(", "),
+        Value::Mapping(m) => m
+            .iter()
+            .map(|(k, v)| format!("{}: {}", display(k), display(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Tagged(t) => display(&t.value),
+        other => scalar_text(other).unwrap_or_default(),
+    }
+}
+
+fn collect_links(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) => {
+            let mut rest = s.as_str();
+            while let Some(open) = rest.find("[[") {
+                let after = &rest[open + 2..];
+                let Some(close) = after.find("]]") else { break };
+                let inner = &after[..close];
+                if !inner.trim().is_empty() && !inner.contains('\n') {
+                    out.push((key.to_string(), inner.to_string()));
+                }
+                rest = &after[close + 2..];
+            }
+        }
+        Value::Sequence(seq) => seq.iter().for_each(|x| collect_links(key, x, out)),
+        Value::Tagged(t) => collect_links(key, &t.value, out),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_block_and_body() {
+        let text = "---\ntitle: A\n---\nbody\n";
+        let s = split(text);
+        assert_eq!(&text[s.yaml.unwrap().0..s.yaml.unwrap().1], "title: A\n");
+        assert_eq!(&text[s.body_start..], "body\n");
+    }
+
+    #[test]
+    fn split_crlf_and_dots_closer() {
+        let text = "---\r\ntitle: A\r\n...\r\nbody";
+        let s = split(text);
+        assert_eq!(&text[s.body_start..], "body");
+    }
+
+    #[test]
+    fn split_unclosed_is_reported_and_body_is_whole_text() {
+        let s = split("---\ntitle: A\nno end");
+        assert!(s.unclosed);
+        assert_eq!(s.body_start, 0);
+    }
+
+    #[test]
+    fn no_frontmatter_unless_first_line() {
+        assert_eq!(split("\n---\na: 1\n---\n").yaml, None);
+        assert_eq!(split("text").yaml, None);
+    }
+
+    #[test]
+    fn r33_aliases_list_scalar_and_empty_items() {
+        assert_eq!(parse("aliases: [a, b]").unwrap().aliases, ["a", "b"]);
+        assert_eq!(parse("aliases: SC").unwrap().aliases, ["SC"]);
+        assert_eq!(parse("aliases:\n- \n- x\n").unwrap().aliases, ["x"]);
+        assert_eq!(parse("alias: old").unwrap().aliases, ["old"]);
+    }
+
+    #[test]
+    fn r34_tags_forms() {
+        assert_eq!(
+            parse("tags:\n  - recipe\n  - cooking").unwrap().tags,
+            ["recipe", "cooking"]
+        );
+        assert_eq!(
+            parse("tags: book, business").unwrap().tags,
+            ["book", "business"]
+        );
+        assert_eq!(parse("tags: \"#foo\"").unwrap().tags, ["foo"]);
+        // `tags: #foo` is a YAML comment: no tag at all.
+        assert!(parse("tags: #foo").unwrap().tags.is_empty());
+        assert_eq!(parse("tag: single").unwrap().tags, ["single"]);
+    }
+
+    #[test]
+    fn r36_title_and_properties_in_file_order() {
+        let fm = parse("title: T\nvideoId: abc\nzeta: [1, 2]\nalpha: true").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("T"));
+        let keys: Vec<_> = fm.properties.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["title", "videoId", "zeta", "alpha"]);
+        assert_eq!(fm.properties[2].1, "1, 2");
+    }
+
+    #[test]
+    fn r7_links_in_properties() {
+        let fm = parse("link: \"[[Episode IV]]\"\nlinks:\n  - \"[[A]]\"\n  - \"[[B|b]]\"").unwrap();
+        let targets: Vec<_> = fm.links.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(targets, ["Episode IV", "A", "B|b"]);
+    }
+
+    #[test]
+    fn invalid_yaml_is_an_error_not_a_panic() {
+        assert!(parse("title: [unclosed").is_err());
+        assert!(parse("- just\n- a list").is_err());
+        assert!(parse(": : :\n\t- ").is_err());
+    }
+
+    #[test]
+    fn exponential_aliases_do_not_hang() {
+        let bomb = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n\
+                    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n\
+                    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n\
+                    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n\
+                    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n\
+                    f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n\
+                    g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n\
+                    h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+        // serde_yaml refuses repeated alias expansion past its own limit; either way it returns.
+        let _ = parse(bomb);
+    }
+}
