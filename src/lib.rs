@@ -4,6 +4,10 @@
 //! with source ranges) → [`graph`] (resolved links, backlinks, tags). The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
 
+pub mod cli;
+pub mod commands;
 pub mod graph;
 pub mod markdown;
+pub mod render;
+pub mod theme;
 pub mod vault;

@@ -1,0 +1,383 @@
+//! The headless commands: what engram knows about a vault, printed as text or JSON.
+//!
+//! Each command writes to the writer it is given and returns the process exit code, so tests run
+//! them in-process as well as through the binary.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use crate::graph::{Anchor, FileRef, Graph, LinkRef, Resolution};
+use crate::markdown::Link;
+use crate::vault::Vault;
+
+/// Exit code: the command ran and found nothing wrong.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: `check` found a problem.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: a usage or I/O error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// A loaded vault and its graph.
+pub struct Loaded {
+    /// The notes.
+    pub vault: Vault,
+    /// Their links.
+    pub graph: Graph,
+}
+
+impl Loaded {
+    /// Builds the graph of a loaded vault.
+    pub fn new(vault: Vault) -> Self {
+        let graph = Graph::build(&vault);
+        Loaded { vault, graph }
+    }
+
+    fn find(&self, name: &str) -> Result<usize, String> {
+        self.graph
+            .find_note(&self.vault, name)
+            .ok_or_else(|| format!("no note named {name:?} in {}", self.vault.root.display()))
+    }
+
+    /// The vault path a resolution points at, with `#anchor` when it names a heading or block.
+    fn target_path(&self, r: &Resolution) -> Option<String> {
+        match r {
+            Resolution::Note { note, anchor, .. } => {
+                let n = &self.vault.notes[*note];
+                Some(match anchor {
+                    Anchor::Heading(h) => format!("{}#{}", n.path, n.parsed.headings[*h].text),
+                    Anchor::Block(b) => format!("{}#^{}", n.path, n.parsed.block_ids[*b].id),
+                    _ => n.path.clone(),
+                })
+            }
+            Resolution::Attachment(a) => Some(self.vault.attachments[*a].path.clone()),
+            _ => None,
+        }
+    }
+
+    fn link(&self, r: LinkRef) -> &Link {
+        &self.vault.notes[r.note].parsed.links[r.link]
+    }
+
+    fn link_json(&self, r: LinkRef) -> Value {
+        let link = self.link(r);
+        let res = self.graph.resolution(r);
+        json!({
+            "path": self.vault.notes[r.note].path,
+            "line": link.line,
+            "syntax": link.syntax,
+            "target": link.linktext(),
+            "display": link.display,
+            "embed": link.syntax.is_embed(),
+            "status": res.status(),
+            "resolved": self.target_path(&res),
+        })
+    }
+
+    /// The text of a source line, trimmed, for showing a link in context.
+    fn line_text(&self, r: LinkRef) -> String {
+        let note = &self.vault.notes[r.note];
+        let line = self.link(r).line;
+        let text = note.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        sanitize(text.trim())
+    }
+}
+
+/// Drops control characters so a note's bytes never act as terminal commands.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+fn write_json(out: &mut dyn Write, v: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    writeln!(out)
+}
+
+/// `engram list`.
+pub fn list(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    if json {
+        let notes: Vec<Value> = l
+            .vault
+            .notes
+            .iter()
+            .map(
+                |n| json!({"path": n.path, "title": n.title, "aliases": n.aliases, "tags": n.tags}),
+            )
+            .collect();
+        write_json(out, &Value::Array(notes))?;
+    } else {
+        for n in &l.vault.notes {
+            write!(out, "{}\t{}", sanitize(&n.path), sanitize(&n.title))?;
+            if !n.aliases.is_empty() {
+                write!(out, "\taliases: {}", sanitize(&n.aliases.join(", ")))?;
+            }
+            if !n.tags.is_empty() {
+                let tags: Vec<String> = n.tags.iter().map(|t| format!("#{t}")).collect();
+                write!(out, "\t{}", sanitize(&tags.join(" ")))?;
+            }
+            writeln!(out)?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `engram links NOTE`.
+pub fn links(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let note = match l.find(name) {
+        Ok(n) => n,
+        Err(e) => return usage(e),
+    };
+    let refs: Vec<LinkRef> = (0..l.vault.notes[note].parsed.links.len())
+        .map(|link| LinkRef { note, link })
+        .collect();
+    if json {
+        write_json(
+            out,
+            &Value::Array(refs.iter().map(|r| l.link_json(*r)).collect()),
+        )?;
+        return Ok(EXIT_OK);
+    }
+    for r in refs {
+        let link = l.link(r);
+        let res = l.graph.resolution(r);
+        let to = l.target_path(&res).unwrap_or_else(|| match res {
+            Resolution::External => link.target.clone(),
+            _ => "(no such note)".into(),
+        });
+        writeln!(
+            out,
+            "{:>5}  {}{}  {}  -> {}",
+            link.line,
+            if link.syntax.is_embed() { "!" } else { "" },
+            sanitize(&link.linktext()),
+            res.status(),
+            sanitize(&to)
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `engram backlinks NOTE`.
+pub fn backlinks(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let note = match l.find(name) {
+        Ok(n) => n,
+        Err(e) => return usage(e),
+    };
+    let refs = &l.graph.backlinks[note];
+    if json {
+        let items: Vec<Value> = refs
+            .iter()
+            .map(|r| {
+                let mut v = l.link_json(*r);
+                v["context"] = Value::String(l.line_text(*r));
+                v
+            })
+            .collect();
+        write_json(out, &Value::Array(items))?;
+        return Ok(EXIT_OK);
+    }
+    for r in refs {
+        writeln!(
+            out,
+            "{}:{}  {}",
+            sanitize(&l.vault.notes[r.note].path),
+            l.link(*r).line,
+            l.line_text(*r)
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Figures about a vault, as `stats` prints them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Notes.
+    pub notes: usize,
+    /// Non-Markdown files.
+    pub attachments: usize,
+    /// Every link, embed and property link, external ones included.
+    pub links: usize,
+    /// Links that reached a note or file.
+    pub resolved: usize,
+    /// Links to URLs.
+    pub external: usize,
+    /// Links that reached nothing.
+    pub unresolved_links: usize,
+    /// Distinct unresolved targets (case-insensitive, without subpath).
+    pub unresolved_targets: usize,
+    /// Links whose note exists but whose heading or block does not.
+    pub broken_subpaths: usize,
+    /// Links resolved only through an alias.
+    pub alias_resolved: usize,
+    /// Distinct tags.
+    pub tags: usize,
+    /// Files with problems.
+    pub diagnostics: usize,
+    /// Milliseconds to load the vault and build the graph.
+    pub load_ms: u64,
+}
+
+/// Counts the figures of a vault.
+pub fn stats_of(l: &Loaded, load_ms: u64) -> Stats {
+    let mut s = Stats {
+        notes: l.vault.notes.len(),
+        attachments: l.vault.attachments.len(),
+        unresolved_targets: l.graph.unresolved.len(),
+        tags: l.graph.tags.len(),
+        diagnostics: l.vault.diagnostics.len(),
+        load_ms,
+        ..Stats::default()
+    };
+    for r in l.graph.resolutions.iter().flatten() {
+        s.links += 1;
+        match r {
+            Resolution::Note {
+                via_alias, anchor, ..
+            } => {
+                s.resolved += 1;
+                s.alias_resolved += usize::from(*via_alias);
+                s.broken_subpaths += usize::from(*anchor == Anchor::Missing);
+            }
+            Resolution::Attachment(_) => s.resolved += 1,
+            Resolution::Unresolved => s.unresolved_links += 1,
+            Resolution::External => s.external += 1,
+        }
+    }
+    s
+}
+
+/// `engram stats`.
+pub fn stats(l: &Loaded, load_ms: u64, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let s = stats_of(l, load_ms);
+    if json {
+        write_json(out, &serde_json::to_value(&s).map_err(io::Error::other)?)?;
+        return Ok(EXIT_OK);
+    }
+    let rows = [
+        ("notes", s.notes.to_string()),
+        ("attachments", s.attachments.to_string()),
+        ("links", s.links.to_string()),
+        ("resolved", s.resolved.to_string()),
+        ("external", s.external.to_string()),
+        ("unresolved links", s.unresolved_links.to_string()),
+        ("unresolved targets", s.unresolved_targets.to_string()),
+        ("broken subpaths", s.broken_subpaths.to_string()),
+        ("alias-resolved", s.alias_resolved.to_string()),
+        ("tags", s.tags.to_string()),
+        ("diagnostics", s.diagnostics.to_string()),
+        ("load time", format!("{} ms", s.load_ms)),
+    ];
+    for (k, v) in rows {
+        writeln!(out, "{k:<20}{v}")?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `engram check`.
+pub fn check(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let mut unresolved = Vec::new();
+    let mut broken = Vec::new();
+    let mut alias = Vec::new();
+    for (note, res) in l.graph.resolutions.iter().enumerate() {
+        for (link, r) in res.iter().enumerate() {
+            let lr = LinkRef { note, link };
+            match r {
+                Resolution::Unresolved => unresolved.push(lr),
+                Resolution::Note {
+                    anchor: Anchor::Missing,
+                    ..
+                } => broken.push(lr),
+                _ => {}
+            }
+            if let Resolution::Note {
+                via_alias: true, ..
+            } = r
+            {
+                alias.push(lr);
+            }
+        }
+    }
+    let problems = unresolved.len() + broken.len() + alias.len() + l.vault.diagnostics.len();
+    if json {
+        let v = json!({
+            "unresolved": unresolved.iter().map(|r| l.link_json(*r)).collect::<Vec<_>>(),
+            "broken_subpaths": broken.iter().map(|r| l.link_json(*r)).collect::<Vec<_>>(),
+            "alias_resolved": alias.iter().map(|r| l.link_json(*r)).collect::<Vec<_>>(),
+            "diagnostics": l.vault.diagnostics,
+            "problems": problems,
+        });
+        write_json(out, &v)?;
+    } else {
+        let section = |title: &str, refs: &[LinkRef], out: &mut dyn Write| -> io::Result<()> {
+            if refs.is_empty() {
+                return Ok(());
+            }
+            writeln!(out, "{title} ({}):", refs.len())?;
+            for r in refs {
+                let link = l.link(*r);
+                let res = l.graph.resolution(*r);
+                let to = l
+                    .target_path(&res)
+                    .map(|p| format!(" -> {}", sanitize(&p)))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  {}:{}  [[{}]]{}",
+                    sanitize(&l.vault.notes[r.note].path),
+                    link.line,
+                    sanitize(&link.linktext()),
+                    to
+                )?;
+            }
+            Ok(())
+        };
+        section("unresolved links", &unresolved, out)?;
+        section("broken heading or block links", &broken, out)?;
+        section("links resolved only by alias", &alias, out)?;
+        if !l.vault.diagnostics.is_empty() {
+            writeln!(
+                out,
+                "unreadable or invalid files ({}):",
+                l.vault.diagnostics.len()
+            )?;
+            for d in &l.vault.diagnostics {
+                writeln!(out, "  {}", sanitize(&d.to_string()))?;
+            }
+        }
+        if problems == 0 {
+            writeln!(out, "no problems in {} notes", l.vault.notes.len())?;
+        } else {
+            writeln!(
+                out,
+                "{} problems: {} unresolved links to {} targets, {} broken subpaths, {} alias-resolved, {} file diagnostics",
+                problems,
+                unresolved.len(),
+                l.graph.unresolved.len(),
+                broken.len(),
+                alias.len(),
+                l.vault.diagnostics.len()
+            )?;
+        }
+    }
+    Ok(if problems == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    })
+}
+
+fn usage(message: String) -> io::Result<u8> {
+    eprintln!("engram: {message}");
+    Ok(EXIT_ERROR)
+}
+
+/// The file a resolution points at, for callers that only need its path.
+pub fn file_path(vault: &Vault, f: FileRef) -> &str {
+    match f {
+        FileRef::Note(i) => &vault.notes[i].path,
+        FileRef::Attachment(i) => &vault.attachments[i].path,
+    }
+}
