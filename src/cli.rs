@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
     version,
     about,
     long_about,
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     /// The vault folder to browse.

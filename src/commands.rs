@@ -149,10 +149,9 @@ pub fn links(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io::Res
         });
         writeln!(
             out,
-            "{:>5}  {}{}  {}  -> {}",
+            "{:>5}  {}  {}  -> {}",
             link.line,
-            if link.syntax.is_embed() { "!" } else { "" },
-            sanitize(&link.linktext()),
+            sanitize(&link.written()),
             res.status(),
             sanitize(&to)
         )?;
@@ -325,10 +324,10 @@ pub fn check(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8> {
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "  {}:{}  [[{}]]{}",
+                    "  {}:{}  {}{}",
                     sanitize(&l.vault.notes[r.note].path),
                     link.line,
-                    sanitize(&link.linktext()),
+                    sanitize(&link.written()),
                     to
                 )?;
             }

@@ -316,14 +316,15 @@ impl Resolver {
     }
 }
 
-/// Joins a `./` or `../` target onto a folder; `None` when it climbs above the vault root.
+/// Joins a `./` or `../` target onto a folder. `..` at the vault root stays at the root, as URL
+/// resolution does: the vault is the whole world a link can name.
 fn join_relative(base: &str, target: &str) -> Option<String> {
     let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
     for comp in target.split('/') {
         match comp {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                parts.pop();
             }
             c => parts.push(c),
         }

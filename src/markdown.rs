@@ -87,6 +87,17 @@ impl Link {
         }
     }
 
+    /// The link in the syntax it was written in, without display text: `[[a#b]]`, `![[a]]`, `[](a)`.
+    pub fn written(&self) -> String {
+        let t = self.linktext();
+        match self.syntax {
+            LinkSyntax::Wiki | LinkSyntax::Property => format!("[[{t}]]"),
+            LinkSyntax::WikiEmbed => format!("![[{t}]]"),
+            LinkSyntax::Markdown => format!("[]({t})"),
+            LinkSyntax::MarkdownEmbed => format!("![]({t})"),
+        }
+    }
+
     /// The text a reader sees for the link (R24): the display text, or `target > Heading`.
     pub fn shown_text(&self) -> String {
         if let Some(d) = &self.display {

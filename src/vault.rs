@@ -217,6 +217,30 @@ impl Vault {
         })
     }
 
+    /// Builds a vault from in-memory files (vault path, contents): `.md` paths become notes, others
+    /// attachments. For tests and tools that have no folder on disk.
+    pub fn from_files<P: Into<String>, T: Into<String>>(
+        files: impl IntoIterator<Item = (P, T)>,
+    ) -> Vault {
+        let mut vault = Vault::default();
+        for (path, text) in files {
+            let (path, text) = (path.into(), text.into());
+            if is_markdown(&path) {
+                let size = text.len() as u64;
+                let note = build_note(path, text, size, None, &mut vault.diagnostics);
+                vault.notes.push(note);
+            } else {
+                vault.attachments.push(Attachment {
+                    path,
+                    size: text.len() as u64,
+                });
+            }
+        }
+        vault.notes.sort_by(|a, b| a.path.cmp(&b.path));
+        vault.attachments.sort_by(|a, b| a.path.cmp(&b.path));
+        vault
+    }
+
     /// The note at a vault-relative path, compared exactly.
     pub fn note_by_path(&self, path: &str) -> Option<usize> {
         self.notes
