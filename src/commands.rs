@@ -76,9 +76,9 @@ impl Loaded {
 
     /// The text of a source line, trimmed, for showing a link in context.
     fn line_text(&self, r: LinkRef) -> String {
-        let note = &self.vault.notes[r.note];
         let line = self.link(r).line;
-        let text = note.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let text = self.vault.read_text(r.note).unwrap_or_default();
+        let text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
         sanitize(text.trim())
     }
 }

@@ -74,8 +74,9 @@ pub fn render(vault: &Vault, graph: &Graph, note: usize, opts: &RenderOptions) -
     // Placeholder renderer: one row per source line, links as anchors on their line.
     let n = &vault.notes[note];
     let mut out = Rendered::default();
-    let body_first_line = n.text[..n.body_start].matches('\n').count() + 1;
-    for (i, line) in n.body().lines().enumerate() {
+    let text = vault.read_text(note).unwrap_or_default();
+    let body_first_line = text[..n.body_start].matches('\n').count() + 1;
+    for (i, line) in text[n.body_start..].lines().enumerate() {
         let lno = body_first_line + i;
         out.line_rows.push((lno, out.lines.len()));
         let clean: String = line.chars().filter(|c| !c.is_control()).collect();

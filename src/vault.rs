@@ -85,9 +85,13 @@ pub struct Note {
     pub tags: Vec<String>,
     /// Frontmatter properties in file order, values as display text.
     pub properties: Vec<(String, String)>,
-    /// The whole file as text (invalid UTF-8 replaced).
-    pub text: String,
-    /// Where the Markdown body starts in `text`.
+    /// Where the file is on disk (empty for in-memory vaults). The text itself is not kept in memory:
+    /// [`Vault::read_text`] reads it again when a note is shown or searched, so a vault takes far
+    /// less memory than its files.
+    pub file: PathBuf,
+    /// The content is not shown: the file is binary or too large (see the vault's diagnostics).
+    pub skipped: bool,
+    /// Where the Markdown body starts in the file's text (after the frontmatter).
     pub body_start: usize,
     /// Links, headings, block ids and inline tags.
     pub parsed: Parsed,
@@ -106,11 +110,6 @@ impl Note {
     /// The folder part of the path (`""` at the vault root).
     pub fn folder(&self) -> &str {
         self.path.rsplit_once('/').map_or("", |(f, _)| f)
-    }
-
-    /// The Markdown body, without frontmatter.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
     }
 }
 
@@ -154,6 +153,18 @@ pub struct Vault {
     pub diagnostics: Vec<Diagnostic>,
     /// How long loading took.
     pub load_time: Duration,
+    /// Texts of an in-memory vault ([`Vault::from_files`]), by note index.
+    memory: Vec<String>,
+}
+
+/// Why a note's text could not be read again.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}: {source}")]
+pub struct ReadError {
+    /// The note's vault path.
+    pub path: String,
+    /// What the system said.
+    pub source: std::io::Error,
 }
 
 /// A file found by the walk.
@@ -214,6 +225,7 @@ impl Vault {
             attachments,
             diagnostics,
             load_time: started.elapsed(),
+            memory: Vec::new(),
         })
     }
 
@@ -223,12 +235,20 @@ impl Vault {
         files: impl IntoIterator<Item = (P, T)>,
     ) -> Vault {
         let mut vault = Vault::default();
+        let mut texts = Vec::new();
         for (path, text) in files {
-            let (path, text) = (path.into(), text.into());
+            let (path, text): (String, String) = (path.into(), text.into());
             if is_markdown(&path) {
                 let size = text.len() as u64;
-                let note = build_note(path, text, size, None, &mut vault.diagnostics);
-                vault.notes.push(note);
+                let note = build_note(
+                    path,
+                    PathBuf::new(),
+                    &text,
+                    size,
+                    None,
+                    &mut vault.diagnostics,
+                );
+                texts.push((note, text));
             } else {
                 vault.attachments.push(Attachment {
                     path,
@@ -236,9 +256,33 @@ impl Vault {
                 });
             }
         }
-        vault.notes.sort_by(|a, b| a.path.cmp(&b.path));
+        texts.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        (vault.notes, vault.memory) = texts.into_iter().unzip();
         vault.attachments.sort_by(|a, b| a.path.cmp(&b.path));
         vault
+    }
+
+    /// Reads a note's text again, as it was parsed: invalid UTF-8 replaced, and empty for a note whose
+    /// content is skipped (binary or too large).
+    pub fn read_text(&self, note: usize) -> Result<String, ReadError> {
+        let n = &self.notes[note];
+        if n.skipped {
+            return Ok(String::new());
+        }
+        if let Some(t) = self.memory.get(note) {
+            return Ok(t.clone());
+        }
+        let bytes = fs::read(&n.file).map_err(|source| ReadError {
+            path: n.path.clone(),
+            source,
+        })?;
+        if bytes.contains(&0) {
+            return Ok(String::new());
+        }
+        Ok(match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
     }
 
     /// The note at a vault-relative path, compared exactly.
@@ -338,7 +382,7 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
                 MAX_NOTE_BYTES >> 20
             ),
         ));
-        return (Some(empty_note(found, String::new())), diags);
+        return (Some(empty_note(found)), diags);
     }
     let bytes = match fs::read(&found.abs) {
         Ok(b) => b,
@@ -357,7 +401,7 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
             DiagnosticKind::Binary,
             "holds NUL bytes: a binary file with a .md name; its content is not shown",
         ));
-        return (Some(empty_note(found, String::new())), diags);
+        return (Some(empty_note(found)), diags);
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -371,26 +415,27 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    (
-        Some(build_note(
-            found.rel.clone(),
-            text,
-            found.size,
-            found.modified,
-            &mut diags,
-        )),
-        diags,
-    )
+    let note = build_note(
+        found.rel.clone(),
+        found.abs.clone(),
+        &text,
+        found.size,
+        found.modified,
+        &mut diags,
+    );
+    (Some(note), diags)
 }
 
-fn empty_note(found: &Found, text: String) -> Note {
+/// A note whose content is not read: it exists for links, with its file name as title.
+fn empty_note(found: &Found) -> Note {
     Note {
         title: stem(&found.rel).to_string(),
         path: found.rel.clone(),
         aliases: Vec::new(),
         tags: Vec::new(),
         properties: Vec::new(),
-        text,
+        file: found.abs.clone(),
+        skipped: true,
         body_start: 0,
         parsed: Parsed::default(),
         size: found.size,
@@ -401,12 +446,13 @@ fn empty_note(found: &Found, text: String) -> Note {
 /// Builds a note from its text: frontmatter, Markdown, title and tags. Problems go to `diags`.
 pub fn build_note(
     path: String,
-    text: String,
+    file: PathBuf,
+    text: &str,
     size: u64,
     modified: Option<SystemTime>,
     diags: &mut Vec<Diagnostic>,
 ) -> Note {
-    let split = frontmatter::split(&text);
+    let split = frontmatter::split(text);
     if split.unclosed {
         diags.push(diag(
             &path,
@@ -428,9 +474,9 @@ pub fn build_note(
         },
         None => frontmatter::Frontmatter::default(),
     };
-    let mut parsed = markdown::parse(&text, split.body_start);
+    let mut parsed = markdown::parse(text, split.body_start);
     if let Some((yaml_start, _)) = split.yaml {
-        add_property_links(&mut parsed, &fm, &text, yaml_start);
+        add_property_links(&mut parsed, &fm, text, yaml_start);
     }
     let title = fm
         .title
@@ -457,7 +503,8 @@ pub fn build_note(
         properties: fm.properties,
         body_start: split.body_start,
         parsed,
-        text,
+        file,
+        skipped: false,
         size,
         modified,
     }
