@@ -4,10 +4,13 @@
 //! with source ranges) → [`graph`] (resolved links, backlinks, tags). The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod graph;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod theme;
+pub mod ui;
 pub mod vault;

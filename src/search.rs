@@ -1,0 +1,402 @@
+//! Fuzzy matching of note titles, aliases and paths: the quick switcher and the "closest names" offered
+//! for an unresolved link.
+//!
+//! This is the only module that names `fuzzy-matcher`: the crate is no longer maintained, so it stays
+//! behind this small interface ([`Matcher::find`], [`Matcher::closest`]) and can be swapped alone.
+//!
+//! Speed on large vaults comes from three things: every candidate string is lowercased once when the
+//! index is built, a cheap in-order character check rejects most candidates before the scorer runs,
+//! and a [`Session`] remembers which candidates matched the previous query so a query that extends it
+//! only rescans those. Only the best `limit` notes are kept (a bounded heap), and match positions are
+//! computed for those alone.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+
+use crate::vault::Vault;
+
+/// Which text of a note a query matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The note's title.
+    Title,
+    /// One of its aliases, by index into `Note::aliases`.
+    Alias(usize),
+    /// Its vault path.
+    Path,
+}
+
+impl Field {
+    /// Prefer titles over aliases over paths when scores tie.
+    fn rank(self) -> u8 {
+        match self {
+            Field::Title => 2,
+            Field::Alias(_) => 1,
+            Field::Path => 0,
+        }
+    }
+}
+
+/// One note that matched a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into `Vault::notes`.
+    pub note: usize,
+    /// Higher is better.
+    pub score: i64,
+    /// The text that matched best.
+    pub field: Field,
+    /// Char indices (not bytes) of the matched characters in that text, ascending.
+    pub indices: Vec<usize>,
+}
+
+/// One string a query is matched against.
+#[derive(Debug, Clone)]
+struct Candidate {
+    note: u32,
+    field: Field,
+    /// The text lowercased char by char, so char indices match the original.
+    lower: String,
+    /// Length in chars, a tie-break: shorter texts first.
+    chars: u32,
+}
+
+/// Lowercases char by char, keeping one char per char so match indices stay valid for the original.
+fn lower_1to1(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(one), None) => one,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// Whether the chars of `query` appear in `text` in order: the cheap test every match must pass.
+fn in_order(text: &str, query: &str) -> bool {
+    let mut chars = text.chars();
+    query.chars().all(|q| chars.any(|c| c == q))
+}
+
+/// The notes of a vault, indexed for fuzzy matching.
+pub struct Matcher {
+    skim: SkimMatcherV2,
+    /// Every title, alias and path, grouped by note in ascending note order.
+    cands: Vec<Candidate>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("candidates", &self.cands.len())
+            .finish()
+    }
+}
+
+/// What a query remembers to answer the next, longer query faster.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    /// The lowercased query the pool belongs to.
+    query: String,
+    /// Candidates (indices) that matched `query`; `None` before the first query.
+    pool: Option<Vec<u32>>,
+}
+
+impl Session {
+    /// A session with nothing remembered.
+    pub fn new() -> Self {
+        Session::default()
+    }
+}
+
+/// A scored note waiting in the top-k heap, ordered so the heap's top is the worst kept note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ranked {
+    score: i64,
+    field_rank: u8,
+    chars: u32,
+    note: u32,
+    cand: u32,
+}
+
+impl Ord for Ranked {
+    /// Greater means better: higher score, then title before alias before path, then the shorter
+    /// text, then the earlier note.
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.score
+            .cmp(&o.score)
+            .then(self.field_rank.cmp(&o.field_rank))
+            .then(o.chars.cmp(&self.chars))
+            .then(o.note.cmp(&self.note))
+            .then(o.cand.cmp(&self.cand))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// Keeps `r` if it is among the best `limit` seen so far.
+fn keep(heap: &mut BinaryHeap<Reverse<Ranked>>, r: Ranked, limit: usize) {
+    if heap.len() < limit {
+        heap.push(Reverse(r));
+    } else if heap.peek().is_some_and(|Reverse(worst)| r > *worst) {
+        heap.pop();
+        heap.push(Reverse(r));
+    }
+}
+
+impl Matcher {
+    /// Indexes the titles, aliases and paths of every note.
+    pub fn new(vault: &Vault) -> Matcher {
+        let mut cands = Vec::with_capacity(vault.notes.len() * 2);
+        for (i, n) in vault.notes.iter().enumerate() {
+            let mut push = |field: Field, text: &str| {
+                if text.is_empty() {
+                    return;
+                }
+                cands.push(Candidate {
+                    note: i as u32,
+                    field,
+                    lower: lower_1to1(text),
+                    chars: text.chars().count() as u32,
+                });
+            };
+            push(Field::Title, &n.title);
+            for (a, alias) in n.aliases.iter().enumerate() {
+                push(Field::Alias(a), alias);
+            }
+            push(Field::Path, &n.path);
+        }
+        Matcher {
+            skim: SkimMatcherV2::default().ignore_case(),
+            cands,
+        }
+    }
+
+    /// The best `limit` notes for `query`, best first, each with its best-matching field. An empty
+    /// query matches nothing.
+    pub fn find(&self, query: &str, limit: usize) -> Vec<Hit> {
+        self.find_in(&mut Session::new(), query, limit)
+    }
+
+    /// Like [`Matcher::find`], reusing what `session` remembers from the previous query when the new
+    /// one extends it, and remembering this one for the next.
+    pub fn find_in(&self, session: &mut Session, query: &str, limit: usize) -> Vec<Hit> {
+        let q = lower_1to1(query.trim());
+        if q.is_empty() {
+            *session = Session::new();
+            return Vec::new();
+        }
+        let extends = !session.query.is_empty() && q.starts_with(session.query.as_str());
+        let ids: Vec<u32> = match session.pool.take() {
+            Some(pool) if extends => pool,
+            _ => (0..self.cands.len() as u32).collect(),
+        };
+        let mut pool: Vec<u32> = Vec::new();
+        let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
+        let mut best: Option<Ranked> = None;
+        for id in ids {
+            let c = &self.cands[id as usize];
+            if !in_order(&c.lower, &q) {
+                continue;
+            }
+            let Some(score) = self.skim.fuzzy_match(&c.lower, &q) else {
+                continue;
+            };
+            pool.push(id);
+            let r = Ranked {
+                score,
+                field_rank: c.field.rank(),
+                chars: c.chars,
+                note: c.note,
+                cand: id,
+            };
+            match best {
+                Some(b) if b.note == r.note => {
+                    if r > b {
+                        best = Some(r);
+                    }
+                }
+                _ => {
+                    if let Some(b) = best.replace(r) {
+                        keep(&mut heap, b, limit);
+                    }
+                }
+            }
+        }
+        if let Some(b) = best {
+            keep(&mut heap, b, limit);
+        }
+        session.query = q.clone();
+        session.pool = Some(pool);
+        let mut ranked: Vec<Ranked> = heap.into_iter().map(|Reverse(r)| r).collect();
+        ranked.sort_by(|a, b| b.cmp(a));
+        ranked
+            .into_iter()
+            .map(|r| {
+                let c = &self.cands[r.cand as usize];
+                let indices = self
+                    .skim
+                    .fuzzy_indices(&c.lower, &q)
+                    .map(|(_, i)| i)
+                    .unwrap_or_default();
+                Hit {
+                    note: r.note as usize,
+                    score: r.score,
+                    field: c.field,
+                    indices,
+                }
+            })
+            .collect()
+    }
+
+    /// Up to `n` notes whose names come closest to `name`, for a link that names no note: notes that
+    /// match the whole name fuzzily first, then notes that match most of its words.
+    pub fn closest(&self, name: &str, n: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self.find(name, n).into_iter().map(|h| h.note).collect();
+        if out.len() >= n {
+            return out;
+        }
+        let words: Vec<String> = lower_1to1(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_string)
+            .collect();
+        let mut totals: Vec<(i64, usize)> = Vec::new();
+        for w in &words {
+            for h in self.find(w, usize::MAX) {
+                match totals.iter_mut().find(|(_, note)| *note == h.note) {
+                    Some(t) => t.0 += h.score,
+                    None => totals.push((h.score, h.note)),
+                }
+            }
+        }
+        totals.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, note) in totals {
+            if out.len() >= n {
+                break;
+            }
+            if !out.contains(&note) {
+                out.push(note);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::build_note;
+
+    fn vault(notes: &[(&str, &str)]) -> Vault {
+        let mut diags = Vec::new();
+        let mut v = Vault::default();
+        for (path, text) in notes {
+            v.notes.push(build_note(
+                path.to_string(),
+                text.to_string(),
+                0,
+                None,
+                &mut diags,
+            ));
+        }
+        v.notes.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+
+    fn sample() -> Vault {
+        vault(&[
+            (
+                "welcome.md",
+                "---\ntitle: Welcome to engram\naliases: [home]\n---\n",
+            ),
+            (
+                "features/links.md",
+                "---\ntitle: Links and how to write them\n---\n",
+            ),
+            (
+                "tools_for_improving_memory.md",
+                "# Tools for improving memory\n",
+            ),
+            ("İstanbul notes.md", "# İstanbul trip\n"),
+        ])
+    }
+
+    #[test]
+    fn finds_titles_best_first_with_char_indices() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let hits = m.find("welc", 10);
+        assert_eq!(hits[0].note, v.note_by_path("welcome.md").unwrap());
+        assert_eq!(hits[0].field, Field::Title);
+        assert_eq!(hits[0].indices, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn matches_aliases_and_paths() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let hits = m.find("home", 10);
+        assert_eq!(hits[0].field, Field::Alias(0));
+        let hits = m.find("features/", 10);
+        assert_eq!(hits[0].field, Field::Path);
+    }
+
+    #[test]
+    fn indices_are_chars_even_when_lowercasing_changes_length() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let hits = m.find("trip", 10);
+        let note = &v.notes[hits[0].note];
+        let title: Vec<char> = note.title.chars().collect();
+        let got: String = hits[0].indices.iter().map(|&i| title[i]).collect();
+        assert_eq!(got, "trip");
+    }
+
+    #[test]
+    fn one_hit_per_note_and_limit_respected() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let hits = m.find("e", 2);
+        assert_eq!(hits.len(), 2);
+        assert_ne!(hits[0].note, hits[1].note);
+        assert!(hits[0].score >= hits[1].score);
+    }
+
+    #[test]
+    fn session_narrowing_gives_the_same_answers() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let mut s = Session::new();
+        for q in ["t", "to", "too", "tool", "tools", "tool", "l", "li"] {
+            assert_eq!(m.find_in(&mut s, q, 10), m.find(q, 10), "query {q}");
+        }
+    }
+
+    #[test]
+    fn empty_query_finds_nothing() {
+        let v = sample();
+        assert!(Matcher::new(&v).find("  ", 10).is_empty());
+    }
+
+    #[test]
+    fn closest_offers_notes_sharing_words() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let near = m.closest("memory_tools_list", 3);
+        assert_eq!(
+            near.first().copied(),
+            v.note_by_path("tools_for_improving_memory.md")
+        );
+        assert!(near.len() <= 3);
+    }
+}
