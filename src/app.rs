@@ -22,7 +22,7 @@ use crate::ui;
 use keymap::Context;
 
 /// Most matches the quick switcher keeps for one query.
-const SWITCHER_LIMIT: usize = 500;
+const SWITCHER_LIMIT: usize = 100;
 /// Most entries kept in each direction of the history.
 const HISTORY_LIMIT: usize = 1000;
 /// Most rendered notes kept; the cache is dropped when it grows past this.

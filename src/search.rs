@@ -2,13 +2,16 @@
 //! for an unresolved link.
 //!
 //! This is the only module that names `fuzzy-matcher`: the crate is no longer maintained, so it stays
-//! behind this small interface ([`Matcher::find`], [`Matcher::closest`]) and can be swapped alone.
+//! behind this small interface ([`Matcher::find`], [`Matcher::find_in`], [`Matcher::closest`]) and
+//! can be swapped alone.
 //!
-//! Speed on large vaults comes from three things: every candidate string is lowercased once when the
-//! index is built, a cheap in-order character check rejects most candidates before the scorer runs,
-//! and a [`Session`] remembers which candidates matched the previous query so a query that extends it
-//! only rescans those. Only the best `limit` notes are kept (a bounded heap), and match positions are
-//! computed for those alone.
+//! A query is one or more space-separated terms; a text matches when every term's characters appear
+//! in it in order. Answering a keystroke on a large vault works in two stages:
+//! 1. every candidate (or, when the query extends the previous one, only the candidates that matched
+//!    it, remembered in a [`Session`]) gets a cheap linear score with no allocation, in the style of
+//!    fzf's first algorithm, over strings lowercased once when the index was built; a bounded heap
+//!    keeps the best notes;
+//! 2. fuzzy-matcher's Skim scorer ranks that shortlist and gives the matched positions.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -77,10 +80,86 @@ fn lower_1to1(s: &str) -> String {
         .collect()
 }
 
-/// Whether the chars of `query` appear in `text` in order: the cheap test every match must pass.
-fn in_order(text: &str, query: &str) -> bool {
-    let mut chars = text.chars();
-    query.chars().all(|q| chars.any(|c| c == q))
+/// How many notes each word of an unresolved name may vote for in [`Matcher::closest`].
+const CLOSEST_PER_WORD: usize = 50;
+/// How many notes, per result asked for, the cheap first stage hands to the Skim scorer.
+const SHORTLIST_FACTOR: usize = 3;
+/// The smallest shortlist, so a small `limit` still ranks enough notes with the Skim scorer.
+const SHORTLIST_MIN: usize = 300;
+
+// The cheap scorer's weights, after fzf's: a match, a gap, and the bonus for a match that starts a
+// word, continues a run, or starts the text.
+const SCORE_MATCH: i64 = 16;
+const GAP_START: i64 = -3;
+const GAP_EXTEND: i64 = -1;
+const BONUS_BOUNDARY: i64 = 8;
+const BONUS_CONSECUTIVE: i64 = 4;
+const BONUS_FIRST_CHAR: i64 = 2;
+
+/// The cheap score of `text` for one term, `None` when the term's chars do not appear in order. Finds
+/// the first place the whole term matches, shrinks it from the right to the shortest window, and
+/// scores that window. Linear, and allocates nothing.
+fn quick_score(text: &str, term: &[char]) -> Option<i64> {
+    if term.is_empty() {
+        return None;
+    }
+    let mut qi = 0;
+    let mut end = None;
+    for (b, c) in text.char_indices() {
+        if c == term[qi] {
+            qi += 1;
+            if qi == term.len() {
+                end = Some(b + c.len_utf8());
+                break;
+            }
+        }
+    }
+    let end = end?;
+    let mut qi = term.len();
+    let mut start = 0;
+    for (b, c) in text[..end].char_indices().rev() {
+        if c == term[qi - 1] {
+            qi -= 1;
+            if qi == 0 {
+                start = b;
+                break;
+            }
+        }
+    }
+    let mut prev = text[..start].chars().next_back();
+    let (mut score, mut qi, mut in_gap, mut run, mut run_bonus) = (0, 0, false, 0, 0);
+    for c in text[start..end].chars() {
+        if qi < term.len() && c == term[qi] {
+            let mut bonus = match prev {
+                None => BONUS_BOUNDARY * BONUS_FIRST_CHAR,
+                Some(p) if !p.is_alphanumeric() => BONUS_BOUNDARY,
+                _ => 0,
+            };
+            if run > 0 {
+                bonus = bonus.max(run_bonus).max(BONUS_CONSECUTIVE);
+            } else {
+                run_bonus = bonus;
+            }
+            if qi == 0 {
+                bonus *= BONUS_FIRST_CHAR;
+            }
+            score += SCORE_MATCH + bonus;
+            run += 1;
+            qi += 1;
+            in_gap = false;
+        } else {
+            score += if in_gap { GAP_EXTEND } else { GAP_START };
+            in_gap = true;
+            run = 0;
+        }
+        prev = Some(c);
+    }
+    Some(score)
+}
+
+/// The cheap score of `text` for every term, summed; `None` unless every term matches.
+fn quick_terms(text: &str, terms: &[Vec<char>]) -> Option<i64> {
+    terms.iter().map(|t| quick_score(text, t)).sum()
 }
 
 /// The notes of a vault, indexed for fuzzy matching.
@@ -88,6 +167,8 @@ pub struct Matcher {
     skim: SkimMatcherV2,
     /// Every title, alias and path, grouped by note in ascending note order.
     cands: Vec<Candidate>,
+    /// For each note, its candidates in `cands`.
+    by_note: Vec<std::ops::Range<u32>>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -157,7 +238,9 @@ impl Matcher {
     /// Indexes the titles, aliases and paths of every note.
     pub fn new(vault: &Vault) -> Matcher {
         let mut cands = Vec::with_capacity(vault.notes.len() * 2);
+        let mut by_note = Vec::with_capacity(vault.notes.len());
         for (i, n) in vault.notes.iter().enumerate() {
+            let first = cands.len() as u32;
             let mut push = |field: Field, text: &str| {
                 if text.is_empty() {
                     return;
@@ -174,10 +257,12 @@ impl Matcher {
                 push(Field::Alias(a), alias);
             }
             push(Field::Path, &n.path);
+            by_note.push(first..cands.len() as u32);
         }
         Matcher {
             skim: SkimMatcherV2::default().ignore_case(),
             cands,
+            by_note,
         }
     }
 
@@ -190,25 +275,26 @@ impl Matcher {
     /// Like [`Matcher::find`], reusing what `session` remembers from the previous query when the new
     /// one extends it, and remembering this one for the next.
     pub fn find_in(&self, session: &mut Session, query: &str, limit: usize) -> Vec<Hit> {
-        let q = lower_1to1(query.trim());
-        if q.is_empty() {
+        let q = lower_1to1(query);
+        let terms: Vec<Vec<char>> = q.split_whitespace().map(|t| t.chars().collect()).collect();
+        if terms.is_empty() || limit == 0 {
             *session = Session::new();
             return Vec::new();
         }
-        let extends = !session.query.is_empty() && q.starts_with(session.query.as_str());
+        // A candidate that matches the new query matched every prefix of it, so a query that extends
+        // the previous one only needs the previous matches.
+        let extends = !session.query.trim().is_empty() && q.starts_with(session.query.as_str());
         let ids: Vec<u32> = match session.pool.take() {
             Some(pool) if extends => pool,
             _ => (0..self.cands.len() as u32).collect(),
         };
-        let mut pool: Vec<u32> = Vec::new();
+        let shortlist = limit.saturating_mul(SHORTLIST_FACTOR).max(SHORTLIST_MIN);
+        let mut pool: Vec<u32> = Vec::with_capacity(ids.len());
         let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
         let mut best: Option<Ranked> = None;
         for id in ids {
             let c = &self.cands[id as usize];
-            if !in_order(&c.lower, &q) {
-                continue;
-            }
-            let Some(score) = self.skim.fuzzy_match(&c.lower, &q) else {
+            let Some(score) = quick_terms(&c.lower, &terms) else {
                 continue;
             };
             pool.push(id);
@@ -227,35 +313,64 @@ impl Matcher {
                 }
                 _ => {
                     if let Some(b) = best.replace(r) {
-                        keep(&mut heap, b, limit);
+                        keep(&mut heap, b, shortlist);
                     }
                 }
             }
         }
         if let Some(b) = best {
-            keep(&mut heap, b, limit);
+            keep(&mut heap, b, shortlist);
         }
         session.query = q.clone();
         session.pool = Some(pool);
-        let mut ranked: Vec<Ranked> = heap.into_iter().map(|Reverse(r)| r).collect();
-        ranked.sort_by(|a, b| b.cmp(a));
+
+        // Stage two: the Skim scorer over every matching field of each shortlisted note.
+        let mut ranked: Vec<(Ranked, Vec<usize>)> = heap
+            .into_iter()
+            .filter_map(|Reverse(r)| {
+                let range = self.by_note[r.note as usize].clone();
+                range
+                    .filter_map(|id| {
+                        let c = &self.cands[id as usize];
+                        let (score, indices) = self.skim_terms(&c.lower, &terms)?;
+                        let r = Ranked {
+                            score,
+                            field_rank: c.field.rank(),
+                            chars: c.chars,
+                            note: c.note,
+                            cand: id,
+                        };
+                        Some((r, indices))
+                    })
+                    .max_by(|a, b| a.0.cmp(&b.0))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0));
+        ranked.truncate(limit);
         ranked
             .into_iter()
-            .map(|r| {
-                let c = &self.cands[r.cand as usize];
-                let indices = self
-                    .skim
-                    .fuzzy_indices(&c.lower, &q)
-                    .map(|(_, i)| i)
-                    .unwrap_or_default();
-                Hit {
-                    note: r.note as usize,
-                    score: r.score,
-                    field: c.field,
-                    indices,
-                }
+            .map(|(r, indices)| Hit {
+                note: r.note as usize,
+                score: r.score,
+                field: self.cands[r.cand as usize].field,
+                indices,
             })
             .collect()
+    }
+
+    /// The Skim score of `text` for every term, summed, and the union of the matched char indices.
+    fn skim_terms(&self, text: &str, terms: &[Vec<char>]) -> Option<(i64, Vec<usize>)> {
+        let mut total = 0;
+        let mut indices = Vec::new();
+        for t in terms {
+            let term: String = t.iter().collect();
+            let (score, idx) = self.skim.fuzzy_indices(text, &term)?;
+            total += score;
+            indices.extend(idx);
+        }
+        indices.sort_unstable();
+        indices.dedup();
+        Some((total, indices))
     }
 
     /// Up to `n` notes whose names come closest to `name`, for a link that names no note: notes that
@@ -272,7 +387,7 @@ impl Matcher {
             .collect();
         let mut totals: Vec<(i64, usize)> = Vec::new();
         for w in &words {
-            for h in self.find(w, usize::MAX) {
+            for h in self.find(w, CLOSEST_PER_WORD) {
                 match totals.iter_mut().find(|(_, note)| *note == h.note) {
                     Some(t) => t.0 += h.score,
                     None => totals.push((h.score, h.note)),
@@ -380,6 +495,30 @@ mod tests {
         for q in ["t", "to", "too", "tool", "tools", "tool", "l", "li"] {
             assert_eq!(m.find_in(&mut s, q, 10), m.find(q, 10), "query {q}");
         }
+    }
+
+    #[test]
+    fn space_separated_terms_must_all_match_in_any_order() {
+        let v = sample();
+        let m = Matcher::new(&v);
+        let hits = m.find("memory tools", 10);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].field, Field::Title);
+        let title: Vec<char> = v.notes[hits[0].note].title.chars().collect();
+        let got: String = hits[0].indices.iter().map(|&i| title[i]).collect();
+        assert_eq!(got, "Toolsmemory");
+        assert!(m.find("memory zebra", 10).is_empty());
+    }
+
+    #[test]
+    fn cheap_score_prefers_word_starts_and_runs() {
+        let q: Vec<char> = "mem".chars().collect();
+        let start = quick_score("memory tools", &q).unwrap();
+        let word = quick_score("tools memory", &q).unwrap();
+        let inside = quick_score("toolsmemory", &q).unwrap();
+        let scattered = quick_score("xmxexm", &q).unwrap();
+        assert!(start > word && word > inside && inside > scattered);
+        assert_eq!(quick_score("me", &q), None);
     }
 
     #[test]
