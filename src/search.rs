@@ -345,7 +345,7 @@ impl Matcher {
                     .max_by(|a, b| a.0.cmp(&b.0))
             })
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0));
+        ranked.sort_by_key(|r| Reverse(r.0));
         ranked.truncate(limit);
         ranked
             .into_iter()
