@@ -482,6 +482,8 @@ impl App {
             message: None,
         };
         app.sort_list();
+        app.list.selected = 0;
+        app.list.offset = 0;
         if let Some(note) = opts.open.filter(|&n| n < app.loaded.vault.notes.len()) {
             app.open(note, At::Top, None);
         }

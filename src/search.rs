@@ -80,8 +80,9 @@ fn lower_1to1(s: &str) -> String {
         .collect()
 }
 
-/// How many notes each word of an unresolved name may vote for in [`Matcher::closest`].
-const CLOSEST_PER_WORD: usize = 50;
+/// What a compact fuzzy match of a whole unresolved name is worth in [`Matcher::closest`], above any
+/// count of shared words.
+const COMPACT_MATCH: i64 = 1_000_000;
 /// How many notes, per result asked for, the cheap first stage hands to the Skim scorer.
 const SHORTLIST_FACTOR: usize = 3;
 /// The smallest shortlist, so a small `limit` still ranks enough notes with the Skim scorer.
@@ -373,37 +374,49 @@ impl Matcher {
         Some((total, indices))
     }
 
-    /// Up to `n` notes whose names come closest to `name`, for a link that names no note: notes that
-    /// match the whole name fuzzily first, then notes that match most of its words.
+    /// Up to `n` notes whose names come closest to `name`, for a link that names no note. First the
+    /// notes that match the whole name fuzzily and compactly (a scattered match of a long name is
+    /// noise), then the notes that share the most of its words (three letters or more, longer words
+    /// counting more), as substrings of a title, alias or path.
     pub fn closest(&self, name: &str, n: usize) -> Vec<usize> {
-        let mut out: Vec<usize> = self.find(name, n).into_iter().map(|h| h.note).collect();
-        if out.len() >= n {
-            return out;
+        let mut scores: Vec<(i64, usize)> = Vec::new();
+        for h in self.find(name, n) {
+            let span = match (h.indices.first(), h.indices.last()) {
+                (Some(a), Some(b)) => b - a + 1,
+                _ => continue,
+            };
+            if h.indices.len() * 2 >= span {
+                scores.push((COMPACT_MATCH + h.score, h.note));
+            }
         }
         let words: Vec<String> = lower_1to1(name)
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().count() >= 3)
             .map(str::to_string)
             .collect();
-        let mut totals: Vec<(i64, usize)> = Vec::new();
-        for w in &words {
-            for h in self.find(w, CLOSEST_PER_WORD) {
-                match totals.iter_mut().find(|(_, note)| *note == h.note) {
-                    Some(t) => t.0 += h.score,
-                    None => totals.push((h.score, h.note)),
+        if !words.is_empty() {
+            for (note, range) in self.by_note.iter().enumerate() {
+                let shared: usize = words
+                    .iter()
+                    .filter(|w| {
+                        range
+                            .clone()
+                            .any(|id| self.cands[id as usize].lower.contains(w.as_str()))
+                    })
+                    .map(|w| w.chars().count())
+                    .sum();
+                if shared == 0 {
+                    continue;
+                }
+                let shared = i64::try_from(shared).unwrap_or(i64::MAX);
+                match scores.iter_mut().find(|(_, x)| *x == note) {
+                    Some(s) => s.0 += shared,
+                    None => scores.push((shared, note)),
                 }
             }
         }
-        totals.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, note) in totals {
-            if out.len() >= n {
-                break;
-            }
-            if !out.contains(&note) {
-                out.push(note);
-            }
-        }
-        out
+        scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scores.into_iter().take(n).map(|(_, note)| note).collect()
     }
 }
 
@@ -536,6 +549,14 @@ mod tests {
             near.first().copied(),
             v.note_by_path("tools_for_improving_memory.md")
         );
+        let typo = m.closest("tools_for_improving_memmory", 3);
+        assert_eq!(
+            typo,
+            vec![v.note_by_path("tools_for_improving_memory.md").unwrap()]
+        );
+        let part = m.closest("welcom", 3);
+        assert_eq!(part.first().copied(), v.note_by_path("welcome.md"));
+        assert!(m.closest("zzzz qqqq", 3).is_empty());
         assert!(near.len() <= 3);
     }
 }

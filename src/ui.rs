@@ -16,6 +16,7 @@ use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Focus, Mode};
 use crate::theme;
@@ -161,6 +162,28 @@ pub fn style_row(buf: &mut Buffer, area: Rect, row: u16, style: ratatui::style::
     }
 }
 
+/// `text` cut to at most `width` cells, ending in `…` when it was cut.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 /// `text` as spans, the chars at `indices` (char indices, ascending) in `hl` and the rest in `base`.
 /// Control characters are dropped without shifting the highlight.
 pub fn highlighted(
@@ -265,6 +288,14 @@ mod tests {
         assert!(a.note.is_empty());
         let a = layout(Rect::new(0, 0, 20, 5), Focus::Note, 3);
         assert_eq!(a.note, Rect::new(0, 0, 20, 4));
+    }
+
+    #[test]
+    fn fit_cuts_by_cells_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 6), "abcdef");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("日本語", 4), "日…");
+        assert_eq!(fit("abc", 0), "");
     }
 
     #[test]

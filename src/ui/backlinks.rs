@@ -34,6 +34,8 @@ impl Widget for &BacklinksPane<'_> {
             super::put_line(buf, inner, 0, &line);
             return;
         }
+        // Long titles would push the linking line out of sight.
+        let title_w = usize::from(inner.width / 3).max(12);
         let rows = b
             .rows
             .iter()
@@ -50,9 +52,10 @@ impl Widget for &BacklinksPane<'_> {
                 };
                 super::style_row(buf, inner, row, style);
             }
+            let title = super::fit(&r.title, title_w);
             let line = Line::from(vec![
                 Span::raw(" "),
-                Span::styled(r.title.as_str(), theme::BACKLINK_SOURCE),
+                Span::styled(title, theme::BACKLINK_SOURCE),
                 Span::styled(": ", theme::SECONDARY),
                 Span::styled(r.before.as_str(), theme::TEXT),
                 Span::styled(r.shown.as_str(), theme::LINK),

@@ -74,10 +74,13 @@ impl Widget for &StatusBar<'_> {
             },
         };
         let right = position(app).unwrap_or_default();
-        let right_w = right.width() as u16;
-        let show_right = !right.is_empty() && area.width >= right_w + 12;
+        let right_w = u16::try_from(right.width()).unwrap_or(u16::MAX);
+        // The position needs its own room plus a readable stretch of the left text.
+        // A message takes the whole bar while it lasts.
+        let show_right =
+            app.message.is_none() && !right.is_empty() && area.width >= right_w.saturating_add(24);
         let left_w = if show_right {
-            area.width - right_w - 1
+            area.width - right_w - 2
         } else {
             area.width
         };
@@ -88,19 +91,15 @@ impl Widget for &StatusBar<'_> {
         if app.message.is_some() {
             buf.set_style(left_area, style);
         }
-        super::put_line(
-            buf,
-            left_area,
-            0,
-            &Line::from(Span::styled(format!(" {left}"), style)),
-        );
+        let left = super::fit(&format!(" {left}"), usize::from(left_w));
+        super::put_line(buf, left_area, 0, &Line::from(Span::styled(left, style)));
         if show_right {
             let right_area = Rect {
                 x: area.right() - right_w - 1,
-                width: right_w + 1,
+                width: right_w,
                 ..area
             };
-            super::put_line(buf, right_area, 0, &Line::from(format!("{right} ")));
+            super::put_line(buf, right_area, 0, &Line::from(right));
         }
     }
 }
