@@ -98,8 +98,7 @@ impl Session {
     fn status_has(&self, text: &str) -> String {
         self.wait_for(&format!("status bar showing {text:?}"), |s| {
             s.lines()
-                .filter(|l| !l.trim().is_empty())
-                .last()
+                .rfind(|l| !l.trim().is_empty())
                 .is_some_and(|l| l.contains(text))
         })
     }
