@@ -1016,3 +1016,55 @@ fn no_size_and_no_popup_ever_panics() {
     ui.resize(1, 1);
     assert_eq!(ui.screen().lines().count(), 1);
 }
+
+/// Prints the screens shown in README-browser.md. Regenerate them after a change to the look:
+/// `cargo test --test app readme_screens -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the README's screen captures"]
+fn readme_screens() {
+    let mut ui = Ui::open(100, 30, SEED);
+    ui.key(KeyCode::Tab).key(KeyCode::Tab);
+    println!("{}", ui.screen());
+    ui.key(KeyCode::Esc).key(KeyCode::Char('/')).typed("neuro");
+    println!("{}", ui.screen());
+}
+
+/// A help row as the README's key tables write it: `| `j` `↓` | what it does |`.
+fn readme_row(keys: &str, what: &str) -> String {
+    let keys: Vec<String> = keys.split(' ').map(|k| format!("`{k}`")).collect();
+    format!("| {} | {} |", keys.join(" "), what)
+}
+
+/// The README (or the browser fragment of it) documents every key the help lists.
+#[test]
+fn readme_lists_every_key() {
+    let docs: String = ["README.md", "README-browser.md"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    for (ctx, keys, what) in engram::ui::help::rows() {
+        let row = readme_row(&keys, what);
+        assert!(
+            docs.contains(&row),
+            "README misses {:?}: {row}",
+            ctx.title()
+        );
+    }
+}
+
+/// Prints the README's key tables from the key table.
+#[test]
+#[ignore = "prints the README's key tables"]
+fn readme_key_tables() {
+    let mut last = None;
+    for (ctx, keys, what) in engram::ui::help::rows() {
+        if last != Some(ctx) {
+            println!(
+                "\n### {}\n\n| Keys | What they do |\n| --- | --- |",
+                ctx.title()
+            );
+            last = Some(ctx);
+        }
+        println!("{}", readme_row(&keys, what));
+    }
+}

@@ -164,8 +164,8 @@ pub const BINDINGS: &[Binding] = &[
 
 /// Keys that are not single table rows, listed in the help after the table: typed text and the mouse.
 pub const EXTRA_HELP: &[(Context, &str, &str)] = &[
-    (Switcher, "letters", "type to narrow the matches (fuzzy)"),
-    (Hints, "letters", "type a link's label to follow it"),
+    (Switcher, "text", "type to narrow the matches (fuzzy)"),
+    (Hints, "a-z", "type a link's label to follow it"),
     (Any, "wheel", "scroll the pane under the pointer"),
     (
         Any,

@@ -38,6 +38,11 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The panic hook has already restored the terminal and printed the message below the
+            // shell's screen; leaving the alternate screen again would move the cursor over it.
+            return;
+        }
         let _ = execute!(io::stdout(), DisableMouseCapture);
         let _ = self.terminal.show_cursor();
         // Leaving the alternate screen comes last, so the shell gets its screen back as it was.
