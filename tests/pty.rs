@@ -26,6 +26,10 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], cols: u16, rows: u16) -> Session {
+        Session::start_program(Path::new(env!("CARGO_BIN_EXE_engram")), args, cols, rows)
+    }
+
+    fn start_program(program: &Path, args: &[&str], cols: u16, rows: u16) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -34,7 +38,7 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_engram"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(Path::new(env!("CARGO_MANIFEST_DIR")));
         cmd.env("TERM", "xterm-256color");
@@ -105,6 +109,11 @@ impl Session {
 
     /// Waits for the child to exit and the pty to drain; returns the exit success.
     fn finish(&mut self) -> bool {
+        self.finish_status().success()
+    }
+
+    /// Waits for the child to exit and the pty to drain; returns how it exited.
+    fn finish_status(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -123,7 +132,11 @@ impl Session {
                 thread::sleep(Duration::from_millis(20));
             }
         }
-        status.success()
+        status
+    }
+
+    fn output(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().expect("output")).into_owned()
     }
 }
 
@@ -170,8 +183,7 @@ fn switcher_follow_back_and_quit_restores_the_terminal() {
     s.send("q");
     assert!(s.finish(), "engram exits successfully");
 
-    let out = s.output.lock().expect("output").clone();
-    let out = String::from_utf8_lossy(&out);
+    let out = s.output();
     let session = &out[out
         .rfind("\x1b[?1049h")
         .expect("entered the alternate screen")..];
@@ -243,4 +255,70 @@ fn without_a_terminal_the_browser_refuses_clearly() {
     assert!(out.stdout.is_empty(), "no escape codes written to a pipe");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs a terminal"), "{err}");
+}
+
+/// The example `panic_probe`: built by a plain `cargo test`, and built here when only this test
+/// target was asked for (`cargo test --test pty`).
+fn panic_probe() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let probe = profile_dir
+        .join("examples")
+        .join(format!("panic_probe{}", std::env::consts::EXE_SUFFIX));
+    if !probe.exists() {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut build = Command::new(cargo);
+        build
+            .args(["build", "--quiet", "--example", "panic_probe"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo");
+        assert!(status.success(), "building examples/panic_probe failed");
+    }
+    probe
+}
+
+#[test]
+fn a_panic_restores_the_terminal_too() {
+    let probe = panic_probe();
+    let mut s = Session::start_program(&probe, &[], 100, 30);
+    s.status_has("features/links.md ·");
+    // Select the web link, then ask the (exploding) system opener to open it.
+    for _ in 0..40 {
+        s.send("\t");
+        thread::sleep(Duration::from_millis(30));
+        if s.screen().contains("→ https://example.org (web link") {
+            break;
+        }
+    }
+    s.status_has("→ https://example.org (web link");
+    s.send("x");
+    let status = s.finish_status();
+    assert!(!status.success(), "the probe panicked");
+    let out = s.output();
+    assert!(
+        out.contains("the opener exploded"),
+        "the panic message is shown"
+    );
+    let after_mouse_on = &out[out.rfind("\x1b[?1000h").expect("mouse capture was on")..];
+    assert!(after_mouse_on.contains("\x1b[?1000l"), "mouse capture off");
+    assert!(after_mouse_on.contains("\x1b[?25h"), "cursor shown");
+    assert!(
+        after_mouse_on.contains("\x1b[?1049l"),
+        "alternate screen left"
+    );
+    let parser = s.parser.lock().expect("lock");
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen());
+    assert!(!screen.hide_cursor());
+    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    assert!(
+        screen.contents().contains("the opener exploded"),
+        "printed on the main screen"
+    );
 }

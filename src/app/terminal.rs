@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
-use crossterm::execute;
+use crossterm::{cursor, execute};
 use ratatui::DefaultTerminal;
 
 use super::{App, Opener};
@@ -22,12 +22,13 @@ struct Session {
 
 impl Session {
     fn enter() -> io::Result<Session> {
-        // ratatui's hook restores raw mode and the screen; ours first turns mouse capture off, so a
-        // panic never leaves the shell receiving mouse reports.
+        // ratatui's hook restores raw mode and the screen; ours first turns mouse capture off and
+        // shows the cursor, so a panic never leaves the shell receiving mouse reports.
         let terminal = ratatui::try_init()?;
         let restore_screen = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(io::stdout(), DisableMouseCapture);
+            // Cursor visibility outlives the alternate screen, so it is shown here too.
+            let _ = execute!(io::stdout(), DisableMouseCapture, cursor::Show);
             restore_screen(info);
         }));
         let session = Session { terminal };
