@@ -544,7 +544,7 @@ impl App {
         &self.backlinks
     }
 
-    /// How many views Back would go through.
+    /// How many views Back and Forward would go through: `(back, forward)`.
     pub fn history_len(&self) -> (usize, usize) {
         (self.back.len(), self.forward.len())
     }

@@ -1068,3 +1068,32 @@ fn readme_key_tables() {
         println!("{}", readme_row(&keys, what));
     }
 }
+
+#[test]
+fn an_empty_vault_browses_without_panicking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let loaded = Loaded::new(Vault::load(dir.path()).expect("loads"));
+    let mut app = App::new(loaded, Options::default());
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    for code in [
+        KeyCode::Down,
+        KeyCode::Enter,
+        KeyCode::Tab,
+        KeyCode::Char('f'),
+        KeyCode::Char('o'),
+        KeyCode::Char('s'),
+        KeyCode::Char('b'),
+        KeyCode::Enter,
+        KeyCode::Backspace,
+        KeyCode::Char('/'),
+        KeyCode::Char('x'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+    ] {
+        app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        term.draw(|f| app.draw(f)).expect("draw");
+    }
+    let screen = dump(&term.draw(|f| app.draw(f)).expect("draw").buffer.clone());
+    assert!(screen.contains("Notes 0"));
+    assert!(app.view().is_none());
+}
