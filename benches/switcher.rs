@@ -3,6 +3,12 @@
 
 use std::time::{Duration, Instant};
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use engram::app::{App, Options};
+use engram::commands::Loaded;
 use engram::search::{Matcher, Session};
 use engram::vault::{build_note, Vault};
 
@@ -138,8 +144,52 @@ fn main() {
         println!("{query:>16}: {}", line.join(" "));
     }
     println!(
-        "per keystroke (limit {LIMIT}, best of {RUNS}): mean {:.2}ms, worst {:.2}ms",
+        "matcher per keystroke (limit {LIMIT}, best of {RUNS}): mean {:.2}ms, worst {:.2}ms",
         total.as_secs_f64() * 1e3 / count as f64,
+        worst.as_secs_f64() * 1e3
+    );
+    whole_app(vault);
+}
+
+/// The whole browser: a key typed into the open switcher, then a 120x40 frame drawn, as the event
+/// loop does for every keystroke.
+fn whole_app(vault: Vault) {
+    let started = Instant::now();
+    let mut app = App::new(
+        Loaded::new(vault),
+        Options {
+            size: (120, 40),
+            ..Options::default()
+        },
+    );
+    println!("browser on 20000 notes ready in {:?}", started.elapsed());
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    let press = |app: &mut App, code: KeyCode| {
+        app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    let mut worst = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    let mut count = 0;
+    let mut drawing = Duration::ZERO;
+    for query in ["neuro plast", "dopamine rew", "brain body 1234"] {
+        press(&mut app, KeyCode::Char('/'));
+        for c in query.chars() {
+            let t = Instant::now();
+            press(&mut app, KeyCode::Char(c));
+            let u = t.elapsed();
+            term.draw(|f| app.draw(f)).expect("draw");
+            let d = t.elapsed();
+            drawing += d - u;
+            worst = worst.max(d);
+            total += d;
+            count += 1;
+        }
+        press(&mut app, KeyCode::Esc);
+    }
+    println!(
+        "keystroke + frame: mean {:.2}ms (of which drawing {:.2}ms), worst {:.2}ms (single runs)",
+        total.as_secs_f64() * 1e3 / count as f64,
+        drawing.as_secs_f64() * 1e3 / count as f64,
         worst.as_secs_f64() * 1e3
     );
 }
