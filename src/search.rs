@@ -325,53 +325,57 @@ impl Matcher {
         session.query = q.clone();
         session.pool = Some(pool);
 
-        // Stage two: the Skim scorer over every matching field of each shortlisted note.
-        let mut ranked: Vec<(Ranked, Vec<usize>)> = heap
+        // Stage two: the Skim scorer over every matching field of each shortlisted note; match
+        // positions only for the notes that are kept.
+        let term_strs: Vec<String> = terms.iter().map(|t| t.iter().collect()).collect();
+        let mut ranked: Vec<Ranked> = heap
             .into_iter()
             .filter_map(|Reverse(r)| {
-                let range = self.by_note[r.note as usize].clone();
-                range
+                self.by_note[r.note as usize]
+                    .clone()
                     .filter_map(|id| {
                         let c = &self.cands[id as usize];
-                        let (score, indices) = self.skim_terms(&c.lower, &terms)?;
-                        let r = Ranked {
+                        let score = term_strs
+                            .iter()
+                            .map(|t| self.skim.fuzzy_match(&c.lower, t))
+                            .sum::<Option<i64>>()?;
+                        Some(Ranked {
                             score,
                             field_rank: c.field.rank(),
                             chars: c.chars,
                             note: c.note,
                             cand: id,
-                        };
-                        Some((r, indices))
+                        })
                     })
-                    .max_by(|a, b| a.0.cmp(&b.0))
+                    .max()
             })
             .collect();
-        ranked.sort_by_key(|r| Reverse(r.0));
+        ranked.sort_by_key(|r| Reverse(*r));
         ranked.truncate(limit);
         ranked
             .into_iter()
-            .map(|(r, indices)| Hit {
-                note: r.note as usize,
-                score: r.score,
-                field: self.cands[r.cand as usize].field,
-                indices,
+            .map(|r| {
+                let c = &self.cands[r.cand as usize];
+                Hit {
+                    note: r.note as usize,
+                    score: r.score,
+                    field: c.field,
+                    indices: self.positions(&c.lower, &term_strs),
+                }
             })
             .collect()
     }
 
-    /// The Skim score of `text` for every term, summed, and the union of the matched char indices.
-    fn skim_terms(&self, text: &str, terms: &[Vec<char>]) -> Option<(i64, Vec<usize>)> {
-        let mut total = 0;
-        let mut indices = Vec::new();
-        for t in terms {
-            let term: String = t.iter().collect();
-            let (score, idx) = self.skim.fuzzy_indices(text, &term)?;
-            total += score;
-            indices.extend(idx);
-        }
+    /// The char indices every term matched in `text`, merged.
+    fn positions(&self, text: &str, terms: &[String]) -> Vec<usize> {
+        let mut indices: Vec<usize> = terms
+            .iter()
+            .filter_map(|t| self.skim.fuzzy_indices(text, t))
+            .flat_map(|(_, idx)| idx)
+            .collect();
         indices.sort_unstable();
         indices.dedup();
-        Some((total, indices))
+        indices
     }
 
     /// Up to `n` notes whose names come closest to `name`, for a link that names no note. First the
