@@ -26,10 +26,22 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], cols: u16, rows: u16) -> Session {
-        Session::start_program(Path::new(env!("CARGO_BIN_EXE_engram")), args, cols, rows)
+        Session::start_program(
+            Path::new(env!("CARGO_BIN_EXE_engram")),
+            args,
+            cols,
+            rows,
+            &[],
+        )
     }
 
-    fn start_program(program: &Path, args: &[&str], cols: u16, rows: u16) -> Session {
+    fn start_program(
+        program: &Path,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -42,6 +54,9 @@ impl Session {
         cmd.args(args);
         cmd.cwd(Path::new(env!("CARGO_MANIFEST_DIR")));
         cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn engram");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -257,36 +272,51 @@ fn without_a_terminal_the_browser_refuses_clearly() {
     assert!(err.contains("needs a terminal"), "{err}");
 }
 
-/// The example `panic_probe`: built by a plain `cargo test`, and built here when only this test
-/// target was asked for (`cargo test --test pty`).
-fn panic_probe() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let probe = profile_dir
-        .join("examples")
-        .join(format!("panic_probe{}", std::env::consts::EXE_SUFFIX));
-    if !probe.exists() {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .args(["build", "--quiet", "--example", "panic_probe"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("run cargo");
-        assert!(status.success(), "building examples/panic_probe failed");
+/// Set in the environment of the child that [`a_panic_restores_the_terminal_too`] starts.
+const PROBE_ENV: &str = "ENGRAM_PANIC_PROBE";
+
+/// Not a test of its own: the child process of [`a_panic_restores_the_terminal_too`]. This test
+/// binary re-runs itself in the pty with only this test selected, and here runs the browser with a
+/// system opener that panics, so pressing `x` on a web link panics inside the event loop.
+#[test]
+#[ignore = "run by a_panic_restores_the_terminal_too in a pty"]
+fn panic_probe_child() {
+    if std::env::var_os(PROBE_ENV).is_none() {
+        return;
     }
-    probe
+    use engram::app::{self, App, Options};
+    let loaded = engram::commands::Loaded::new(
+        engram::vault::Vault::load(Path::new("notes")).expect("the sample vault loads"),
+    );
+    let open = loaded.graph.find_note(&loaded.vault, "features/links");
+    let mut app = App::new(
+        loaded,
+        Options {
+            open,
+            opener: Box::new(|url: &str| panic!("the opener exploded on {url}")),
+            ..Options::default()
+        },
+    );
+    app::terminal::run(&mut app).expect("the terminal works");
 }
 
 #[test]
 fn a_panic_restores_the_terminal_too() {
-    let probe = panic_probe();
-    let mut s = Session::start_program(&probe, &[], 100, 30);
+    let me = std::env::current_exe().expect("this test binary");
+    let args = [
+        "panic_probe_child",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ];
+    let mut s = Session::start_program(
+        &me,
+        &args,
+        100,
+        30,
+        &[(PROBE_ENV, "1"), ("RUST_BACKTRACE", "0")],
+    );
     s.status_has("features/links.md ·");
     // Select the web link, then ask the (exploding) system opener to open it.
     for _ in 0..40 {
