@@ -3,11 +3,18 @@
 //! Data flows one way: files → [`vault`] (notes, frontmatter) → [`markdown`] (links, headings, tags
 //! with source ranges) → [`graph`] (resolved links, backlinks, tags). The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
+//!
+//! The browser builds on them: [`search`] (fuzzy matching of names), [`render`] (a note as styled
+//! lines with link anchors), [`app`] (state, the key table and the one `update`) and [`ui`] (the
+//! panes, drawn from the state by reference).
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod graph;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod theme;
+pub mod ui;
 pub mod vault;

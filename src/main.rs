@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use engram::cli::{Cli, Command};
+use engram::app::{self, App};
+use engram::cli::{BrowseArgs, Cli, Command};
 use engram::commands::{self, Loaded, EXIT_ERROR};
 use engram::vault::Vault;
 
@@ -50,11 +51,43 @@ fn run(cli: Cli) -> io::Result<u8> {
             eprintln!("engram: show is not built yet");
             EXIT_ERROR
         }
-        None => {
-            eprintln!("engram: the browser is not built yet");
-            EXIT_ERROR
-        }
+        None => browse(loaded, &cli.browse)?,
     };
     out.flush()?;
     Ok(code)
+}
+
+/// Starts the browser: checks `--open` and the terminal first, so that a mistake is a one-line
+/// message on a normal screen rather than a garbled full-screen one.
+fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
+    let open = match &args.open {
+        Some(name) => match loaded.graph.find_note(&loaded.vault, name) {
+            Some(note) => Some(note),
+            None => {
+                eprintln!(
+                    "engram: no note named {name:?} in {}",
+                    loaded.vault.root.display()
+                );
+                return Ok(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        eprintln!(
+            "engram: the browser needs a terminal on stdin and stdout; \
+             for scripts use a command such as `engram list` (see `engram --help`)"
+        );
+        return Ok(EXIT_ERROR);
+    }
+    let mut app = App::new(
+        loaded,
+        app::Options {
+            open,
+            opener: app::terminal::system_opener(),
+            ..app::Options::default()
+        },
+    );
+    app::terminal::run(&mut app)?;
+    Ok(commands::EXIT_OK)
 }

@@ -1,0 +1,105 @@
+//! The status bar: the open note's path, its link and backlink counts, the scroll position, and
+//! transient messages.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::{App, MessageKind};
+use crate::commands::sanitize;
+use crate::theme;
+
+/// The status bar, drawn from the app's state.
+pub struct StatusBar<'a> {
+    /// The browser.
+    pub app: &'a App,
+}
+
+/// Where the note is scrolled: `row/total` and `Top`, `Bot`, `All` or a percentage.
+fn position(app: &App) -> Option<String> {
+    let (v, page) = (app.view?, app.page()?);
+    let total = page.rendered.lines.len();
+    let h = app.note_height();
+    let max_top = total.saturating_sub(h);
+    let pct = if total <= h {
+        "All".to_string()
+    } else if v.top == 0 {
+        "Top".to_string()
+    } else if v.top >= max_top {
+        "Bot".to_string()
+    } else {
+        format!("{}%", v.top * 100 / max_top)
+    };
+    Some(format!("{}/{} {}", (v.top + 1).min(total), total, pct))
+}
+
+impl Widget for &StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let app = self.app;
+        buf.set_style(area, theme::STATUS);
+        let (left, style) = match &app.message {
+            Some(m) => (
+                m.text.clone(),
+                match m.kind {
+                    MessageKind::Info => theme::STATUS_INFO,
+                    MessageKind::Warning => theme::STATUS_WARNING,
+                },
+            ),
+            None => match (app.view, app.page()) {
+                (Some(v), Some(page)) => {
+                    let links = page.stops.len();
+                    let back = app.backlinks.rows.len();
+                    (
+                        format!(
+                            "{} · {} link{} · {} backlink{}",
+                            sanitize(&app.loaded.vault.notes[v.note].path),
+                            links,
+                            if links == 1 { "" } else { "s" },
+                            back,
+                            if back == 1 { "" } else { "s" },
+                        ),
+                        theme::STATUS,
+                    )
+                }
+                _ => (
+                    format!("{} notes · ? for help", app.loaded.vault.notes.len()),
+                    theme::STATUS,
+                ),
+            },
+        };
+        let right = position(app).unwrap_or_default();
+        let right_w = u16::try_from(right.width()).unwrap_or(u16::MAX);
+        // The position needs its own room plus a readable stretch of the left text.
+        // A message takes the whole bar while it lasts.
+        let show_right =
+            app.message.is_none() && !right.is_empty() && area.width >= right_w.saturating_add(24);
+        let left_w = if show_right {
+            area.width - right_w - 2
+        } else {
+            area.width
+        };
+        let left_area = Rect {
+            width: left_w,
+            ..area
+        };
+        if app.message.is_some() {
+            buf.set_style(left_area, style);
+        }
+        let left = super::fit(&format!(" {left}"), usize::from(left_w));
+        super::put_line(buf, left_area, 0, &Line::from(Span::styled(left, style)));
+        if show_right {
+            let right_area = Rect {
+                x: area.right() - right_w - 1,
+                width: right_w,
+                ..area
+            };
+            super::put_line(buf, right_area, 0, &Line::from(right));
+        }
+    }
+}
