@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::graph::{Anchor, FileRef, Graph, LinkRef, Resolution};
-use crate::markdown::Link;
+use crate::markdown::{LineIndex, Link};
 use crate::vault::Vault;
 
 /// Exit code: the command ran and found nothing wrong.
@@ -73,13 +73,37 @@ impl Loaded {
             "resolved": self.target_path(&res),
         })
     }
+}
 
-    /// The text of a source line, trimmed, for showing a link in context.
-    fn line_text(&self, r: LinkRef) -> String {
-        let line = self.link(r).line;
-        let text = self.vault.read_text(r.note).unwrap_or_default();
-        let text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-        sanitize(text.trim())
+/// Reads source lines for showing links in context, reading each note once however many of its
+/// links are shown (backlinks come grouped by source note).
+struct LineReader<'a> {
+    vault: &'a Vault,
+    current: Option<(usize, String, LineIndex)>,
+}
+
+impl<'a> LineReader<'a> {
+    fn new(vault: &'a Vault) -> Self {
+        LineReader {
+            vault,
+            current: None,
+        }
+    }
+
+    /// The link's source line, trimmed, control characters dropped.
+    fn line(&mut self, r: LinkRef) -> String {
+        if self.current.as_ref().is_none_or(|(n, _, _)| *n != r.note) {
+            let text = self.vault.read_text(r.note).unwrap_or_default();
+            let index = LineIndex::new(&text);
+            self.current = Some((r.note, text, index));
+        }
+        let Some((_, text, index)) = &self.current else {
+            return String::new();
+        };
+        let line = self.vault.notes[r.note].parsed.links[r.link].line;
+        let start = index.start(line).min(text.len());
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        sanitize(text[start..end].trim())
     }
 }
 
@@ -166,12 +190,13 @@ pub fn backlinks(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io:
         Err(e) => return usage(e),
     };
     let refs = &l.graph.backlinks[note];
+    let mut lines = LineReader::new(&l.vault);
     if json {
         let items: Vec<Value> = refs
             .iter()
             .map(|r| {
                 let mut v = l.link_json(*r);
-                v["context"] = Value::String(l.line_text(*r));
+                v["context"] = Value::String(lines.line(*r));
                 v
             })
             .collect();
@@ -184,7 +209,7 @@ pub fn backlinks(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io:
             "{}:{}  {}",
             sanitize(&l.vault.notes[r.note].path),
             l.link(*r).line,
-            l.line_text(*r)
+            lines.line(*r)
         )?;
     }
     Ok(EXIT_OK)

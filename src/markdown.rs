@@ -75,6 +75,31 @@ pub struct Link {
     pub line: usize,
     /// The link sits inside a `%%comment%%` (R6): kept in the graph, hidden when rendering.
     pub in_comment: bool,
+    /// Up to [`CONTEXT_CHARS`] characters of the link's line before it, for showing backlinks in
+    /// context without reading the note again.
+    pub before: String,
+    /// Up to [`CONTEXT_CHARS`] characters of the link's line after it.
+    pub after: String,
+}
+
+/// How much of a link's line is kept on each side of it.
+pub const CONTEXT_CHARS: usize = 80;
+
+/// Fills `before` and `after` of each link from the file's text.
+pub fn fill_context(links: &mut [Link], text: &str) {
+    for link in links {
+        let start = link.range.start.min(text.len());
+        let end = link.range.end.clamp(start, text.len());
+        let (Some(head), Some(tail)) = (text.get(..start), text.get(end..)) else {
+            continue;
+        };
+        let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+        let before = head[line_start..].trim_start();
+        let skip = before.chars().count().saturating_sub(CONTEXT_CHARS);
+        link.before = before.chars().skip(skip).collect();
+        let after = tail.split('\n').next().unwrap_or("").trim_end();
+        link.after = after.chars().take(CONTEXT_CHARS).collect();
+    }
 }
 
 impl Link {
@@ -457,6 +482,7 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
         }
     }
     out.block_ids = find_block_ids(text, body_start, &lines);
+    fill_context(&mut out.links, text);
     out
 }
 
@@ -516,6 +542,8 @@ fn finish_link(
         external,
         line: lines.line(range.start),
         in_comment: comments.iter().any(|c| c.contains(&range.start)),
+        before: String::new(),
+        after: String::new(),
         range,
     })
 }

@@ -427,22 +427,9 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::build_note;
 
     fn vault(notes: &[(&str, &str)]) -> Vault {
-        let mut diags = Vec::new();
-        let mut v = Vault::default();
-        for (path, text) in notes {
-            v.notes.push(build_note(
-                path.to_string(),
-                text.to_string(),
-                0,
-                None,
-                &mut diags,
-            ));
-        }
-        v.notes.sort_by(|a, b| a.path.cmp(&b.path));
-        v
+        Vault::from_files(notes.iter().copied())
     }
 
     fn sample() -> Vault {

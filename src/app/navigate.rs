@@ -318,7 +318,7 @@ impl App {
             .iter()
             .map(|&link| {
                 let src = &vault.notes[link.note];
-                let (before, shown, after) = link_context(&src.text, &src.parsed.links[link.link]);
+                let (before, shown, after) = link_context(&src.parsed.links[link.link]);
                 BacklinkRow {
                     link,
                     title: sanitize(&src.title),
@@ -467,22 +467,15 @@ impl App {
 const CONTEXT_BEFORE: usize = 30;
 
 /// A link's line of context: the text before it, the link as shown, and the text after it.
-fn link_context(text: &str, link: &Link) -> (String, String, String) {
-    let start = link.range.start.min(text.len());
-    let end = link.range.end.clamp(start, text.len());
-    let (Some(head), Some(tail)) = (text.get(..start), text.get(end..)) else {
-        return (String::new(), sanitize(&link.shown_text()), String::new());
-    };
-    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
-    let before = head[line_start..].trim_start();
-    let after = tail.split('\n').next().unwrap_or("");
-    let n = before.chars().count();
+fn link_context(link: &Link) -> (String, String, String) {
+    let n = link.before.chars().count();
     let before = if n > CONTEXT_BEFORE {
-        let cut: String = before.chars().skip(n - CONTEXT_BEFORE).collect();
+        let cut: String = link.before.chars().skip(n - CONTEXT_BEFORE).collect();
         format!("…{cut}")
     } else {
-        before.to_string()
+        link.before.clone()
     };
+    let after = link.after.as_str();
     let shown = if link.syntax == LinkSyntax::Property {
         link.linktext()
     } else {
