@@ -68,7 +68,7 @@ fn hostile() -> tempfile::TempDir {
     write(
         r,
         "nest/lists.md",
-        "- a\n".repeat(1).to_string()
+        "- a\n".to_string()
             + &(1..3000)
                 .map(|i| format!("{}- x\n", "  ".repeat(i)))
                 .collect::<String>(),
