@@ -10,7 +10,7 @@ use ratatui::Terminal;
 use engram::app::{App, Options};
 use engram::commands::Loaded;
 use engram::search::{Matcher, Session};
-use engram::vault::{build_note, Vault};
+use engram::vault::Vault;
 
 /// Words the generated titles, aliases and folders are made of.
 const WORDS: &[&str] = &[
@@ -75,8 +75,7 @@ impl Rng {
 /// A vault of `n` notes in 50 folders, with titles of 3 to 7 words and an alias on every third.
 pub fn generate(n: usize) -> Vault {
     let mut rng = Rng(42);
-    let mut diags = Vec::new();
-    let mut vault = Vault::default();
+    let mut files = Vec::with_capacity(n);
     for i in 0..n {
         let words: Vec<&str> = (0..3 + rng.next() % 5).map(|_| rng.word()).collect();
         let folder = format!("{}_{}", rng.word(), i % 50);
@@ -86,12 +85,9 @@ pub fn generate(n: usize) -> Vault {
             text.push_str(&format!("aliases: [{} {}]\n", rng.word(), rng.word()));
         }
         text.push_str("---\nBody.\n");
-        vault
-            .notes
-            .push(build_note(path, text, 0, None, &mut diags));
+        files.push((path, text));
     }
-    vault.notes.sort_by(|a, b| a.path.cmp(&b.path));
-    vault
+    Vault::from_files(files)
 }
 
 /// How many matches the browser asks for per keystroke (`app::SWITCHER_LIMIT`).
