@@ -39,6 +39,8 @@ const CLOSEST: usize = 3;
 pub enum Action {
     /// Leave the browser.
     Quit,
+    /// Hand the terminal back to the shell until `fg` (Ctrl-z).
+    Suspend,
     /// Previous item, or scroll up a row.
     Up,
     /// Next item, or scroll down a row.
@@ -349,6 +351,13 @@ pub struct Message {
 /// Opens a URL or file outside engram. Injected so tests never spawn processes.
 pub type Opener = Box<dyn FnMut(&str) -> Result<(), String>>;
 
+/// Something only the terminal around the app can do; the event loop carries it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Give the terminal back to the shell and stop until resumed (Ctrl-z, then `fg`).
+    Suspend,
+}
+
 /// How to start the browser.
 pub struct Options {
     /// A note to open first.
@@ -388,6 +397,7 @@ pub struct App {
     pub(crate) mode: Mode,
     pub(crate) focus: Focus,
     quit: bool,
+    request: Option<Request>,
     pub(crate) list: NoteList,
     pub(crate) view: Option<View>,
     back: Vec<View>,
@@ -476,6 +486,7 @@ impl App {
             mode: Mode::Browse,
             focus: Focus::List,
             quit: false,
+            request: None,
             view: None,
             back: Vec::new(),
             forward: Vec::new(),
@@ -534,6 +545,16 @@ impl App {
         self.quit
     }
 
+    /// Whether the app waits for the terminal around it to do something.
+    pub fn has_request(&self) -> bool {
+        self.request.is_some()
+    }
+
+    /// Takes what the app asks of the terminal around it, if anything (see [`Request`]).
+    pub fn take_request(&mut self) -> Option<Request> {
+        self.request.take()
+    }
+
     /// The note list pane.
     pub fn list(&self) -> &NoteList {
         &self.list
@@ -589,6 +610,10 @@ impl App {
         match action {
             Action::Quit => {
                 self.quit = true;
+                return;
+            }
+            Action::Suspend => {
+                self.request = Some(Request::Suspend);
                 return;
             }
             Action::Resize { width, height } => self.area = Rect::new(0, 0, width, height),

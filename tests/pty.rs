@@ -352,3 +352,88 @@ fn a_panic_restores_the_terminal_too() {
         "printed on the main screen"
     );
 }
+
+/// Sends a signal to the child with kill(1), so the test needs no unsafe code.
+fn signal(s: &Session, name: &str) {
+    let pid = s.child.process_id().expect("child pid");
+    let ok = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("run kill")
+        .success();
+    assert!(ok, "kill -{name} {pid}");
+}
+
+/// The terminal is back as the shell had it: main screen, cursor shown, no mouse reporting.
+fn assert_restored(s: &Session) {
+    let out = s.output();
+    assert!(
+        out.ends_with("\x1b[?1049l"),
+        "leaving the alternate screen is the last thing written: {:?}",
+        &out[out.len().saturating_sub(80)..]
+    );
+    let parser = s.parser.lock().expect("lock");
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "back on the main screen");
+    assert!(!screen.hide_cursor(), "cursor visible");
+    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in ["TERM", "HUP"] {
+        let mut s = Session::start(&["notes"], 80, 24);
+        s.wait_for("the note list", |s| s.contains("Notes 24"));
+        signal(&s, sig);
+        s.finish_status();
+        assert_restored(&s);
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_resumes() {
+    // A job-control shell in the pty, as a user has: engram runs in its own process group, so
+    // Ctrl-z really stops it and `fg` brings it back.
+    let bash = Path::new("/bin/bash");
+    if !bash.exists() {
+        eprintln!("no /bin/bash; skipping");
+        return;
+    }
+    let mut s = Session::start_program(
+        bash,
+        &["--norc", "--noprofile", "-i"],
+        100,
+        30,
+        &[("PS1", "shell$ ")],
+    );
+    s.wait_for("the prompt", |s| s.contains("shell$"));
+    s.send(&format!("{} notes\r", env!("CARGO_BIN_EXE_engram")));
+    s.wait_for("the note list", |s| s.contains("Welcome to engram"));
+    s.send("\x1a");
+    let screen = s.wait_for("the shell after Ctrl-z", |s| s.contains("Stopped"));
+    assert!(!screen.contains("Welcome to engram"), "{screen}");
+    {
+        let parser = s.parser.lock().expect("lock");
+        assert!(
+            !parser.screen().alternate_screen(),
+            "the shell has its screen"
+        );
+        assert_eq!(
+            parser.screen().mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None
+        );
+    }
+    s.send("fg\r");
+    s.wait_for("the browser again", |s| s.contains("Welcome to engram"));
+    s.send("j\r");
+    s.wait_for("it still answers keys", |s| {
+        s.contains("AI and computational")
+    });
+    s.send("q");
+    s.wait_for("the prompt after quitting", |s| {
+        s.lines().filter(|l| l.contains("shell$")).count() >= 2
+    });
+    assert!(!s.parser.lock().expect("lock").screen().alternate_screen());
+    s.send("exit\r");
+    s.finish_status();
+}

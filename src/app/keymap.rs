@@ -108,6 +108,7 @@ use Context::{Any, Browse, Help, Hints, Outline, Switcher};
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     bind(Any, &[ctrl('c')], Action::Quit, "quit"),
+    bind(Any, &[ctrl('z')], Action::Suspend, "suspend to the shell; fg resumes"),
     // Browsing.
     bind(Browse, &[ch('j'), code(KeyCode::Down)], Action::Down, "next note or backlink; scroll the note down"),
     bind(Browse, &[ch('k'), code(KeyCode::Up)], Action::Up, "previous note or backlink; scroll the note up"),

@@ -1,18 +1,25 @@
 //! The real terminal and the system around it: entering and restoring the screen (mouse capture
-//! included, on every exit path and on panic), the event loop, and the system opener.
+//! included, on every exit path, on panic and on SIGTERM/SIGHUP), suspending on Ctrl-z, the event
+//! loop, and the system opener.
 //!
 //! Everything here touches the outside world, so the rest of the app stays testable on a
 //! `TestBackend` without it.
 
 use std::io::{self, Write};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::{cursor, execute};
 use ratatui::DefaultTerminal;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGTSTP};
 
-use super::{App, Opener};
+use super::{App, Opener, Request};
+
+/// How often the loop looks for a termination signal while no key arrives.
+const SIGNAL_POLL: Duration = Duration::from_millis(100);
 
 /// The terminal in browser state: raw mode, alternate screen, mouse capture. Dropping it puts the
 /// terminal back, so an early `?` return restores it too.
@@ -35,6 +42,31 @@ impl Session {
         execute!(io::stdout(), EnableMouseCapture)?;
         Ok(session)
     }
+
+    /// Puts the terminal back as the shell had it, keeping the session for [`Session::resume`].
+    fn leave(&mut self) {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+        let _ = self.terminal.show_cursor();
+        // Leaving the alternate screen comes last, so the shell gets its screen back as it was.
+        ratatui::restore();
+        let _ = io::stdout().flush();
+    }
+
+    /// Takes the terminal again after [`Session::leave`]. A new `Terminal` starts with empty
+    /// buffers, so the next frame is drawn whole (`Terminal::clear` would ask the terminal for the
+    /// cursor position, which a terminal just handed back from the shell may not answer in time).
+    fn resume(&mut self) -> io::Result<()> {
+        crossterm::terminal::enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+            EnableMouseCapture
+        )?;
+        self.terminal =
+            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+        Ok(())
+    }
 }
 
 impl Drop for Session {
@@ -44,30 +76,52 @@ impl Drop for Session {
             // shell's screen; leaving the alternate screen again would move the cursor over it.
             return;
         }
-        let _ = execute!(io::stdout(), DisableMouseCapture);
-        let _ = self.terminal.show_cursor();
-        // Leaving the alternate screen comes last, so the shell gets its screen back as it was.
-        ratatui::restore();
-        let _ = io::stdout().flush();
+        self.leave();
     }
 }
 
-/// Runs the browser on the real terminal until the user quits. The terminal is restored however
-/// this returns.
+/// Flags raised by SIGTERM, SIGHUP and SIGINT, so the loop can restore the terminal and leave.
+fn termination_flag() -> io::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [SIGTERM, SIGHUP, SIGINT] {
+        signal_hook::flag::register(sig, Arc::clone(&flag))?;
+    }
+    Ok(flag)
+}
+
+/// Runs the browser on the real terminal until the user quits or a termination signal arrives.
+/// The terminal is restored however this returns.
 pub fn run(app: &mut App) -> io::Result<()> {
+    let stop = termination_flag()?;
     let mut session = Session::enter()?;
     let size = session.terminal.size()?;
     app.handle_event(Event::Resize(size.width, size.height));
     loop {
         session.terminal.draw(|frame| app.draw(frame))?;
+        // Wait for an event, looking up now and then for a signal that asks us to stop.
+        while !event::poll(SIGNAL_POLL)? {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+        }
         app.handle_event(event::read()?);
         // Apply every event already waiting before drawing again, so fast typing or a burst of
         // wheel events never queues up frames.
-        while !app.should_quit() && event::poll(Duration::ZERO)? {
+        while !app.should_quit() && !app.has_request() && event::poll(Duration::ZERO)? {
             app.handle_event(event::read()?);
         }
-        if app.should_quit() {
+        if app.should_quit() || stop.load(Ordering::Relaxed) {
             return Ok(());
+        }
+        if let Some(request) = app.take_request() {
+            match request {
+                Request::Suspend => {
+                    session.leave();
+                    // Stop as the shell expects; execution continues here after `fg`.
+                    signal_hook::low_level::raise(SIGTSTP)?;
+                    session.resume()?;
+                }
+            }
         }
     }
 }
