@@ -14,6 +14,7 @@ mod table;
 mod walk;
 mod wrap;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use ratatui::style::Style;
@@ -98,6 +99,39 @@ impl Rendered {
         let lo = self.anchors.partition_point(|a| a.row < row);
         let hi = self.anchors.partition_point(|a| a.row <= row);
         &self.anchors[lo..hi]
+    }
+}
+
+/// Renderings kept per (note, options): a note is rendered once per width, not once per frame.
+///
+/// The cache does not watch the vault: call [`RenderCache::clear`] when notes or the graph change.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    entries: HashMap<(usize, RenderOptions), Rendered>,
+}
+
+impl RenderCache {
+    /// The rendering of `note` with `opts`, rendered now if it is not cached yet.
+    pub fn get(
+        &mut self,
+        vault: &Vault,
+        graph: &Graph,
+        note: usize,
+        opts: &RenderOptions,
+    ) -> &Rendered {
+        self.entries
+            .entry((note, *opts))
+            .or_insert_with(|| render(vault, graph, note, opts))
+    }
+
+    /// Forgets every rendering (after the vault was reloaded).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Forgets the renderings of one note, at every width.
+    pub fn forget(&mut self, note: usize) {
+        self.entries.retain(|(n, _), _| *n != note);
     }
 }
 

@@ -116,6 +116,62 @@ pub(crate) fn inline_footnotes(
     out
 }
 
+/// Cleans up syntax left in prose by malformed links and HTML, which real vaults contain (an
+/// unclosed `[[target | text]`, a stray `]]`, an escaped `\<a ...>` tag, an `<a>` tag inside a
+/// broken Markdown link): bracket pairs show as single brackets and leftover `<a ...>` start tags
+/// are dropped, so raw link and HTML syntax never reaches the screen. Well-formed links, code and
+/// math never get here: they are links, code spans or literal pieces.
+pub(crate) fn stray_syntax(pieces: Vec<Piece>) -> Vec<Piece> {
+    let suspicious = |p: &Piece| {
+        is_prose(p) && (p.text.contains('[') || p.text.contains(']') || p.text.contains('<'))
+    };
+    if !pieces.iter().any(suspicious) {
+        return pieces;
+    }
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut last: Option<char> = None;
+    for mut p in pieces {
+        if !is_prose(&p) {
+            last = if p.is_break() {
+                None
+            } else {
+                p.text.chars().next_back().or(last)
+            };
+            out.push(p);
+            continue;
+        }
+        let mut text = String::with_capacity(p.text.len());
+        let mut rest = p.text.as_str();
+        while let Some(c) = rest.chars().next() {
+            if c == '<' && is_a_tag(rest) {
+                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                rest = &rest[end..];
+                continue;
+            }
+            rest = &rest[c.len_utf8()..];
+            if (c == '[' || c == ']') && last == Some(c) {
+                continue;
+            }
+            text.push(c);
+            last = Some(c);
+        }
+        p.text = text;
+        if !p.text.is_empty() {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Whether `s` starts with an `<a` start tag (`<a>` or `<a` followed by white space).
+fn is_a_tag(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2
+        && b[0] == b'<'
+        && (b[1] == b'a' || b[1] == b'A')
+        && b.get(2).is_none_or(|c| *c == b'>' || c.is_ascii_whitespace())
+}
+
 /// A `==` marker: piece index and byte offset.
 type Marker = (usize, usize);
 
@@ -295,6 +351,12 @@ mod tests {
             .iter()
             .map(|p| (p.text.clone(), p.style != Style::new()))
             .collect()
+    }
+
+    #[test]
+    fn r4_stray_link_and_html_syntax() {
+        let out = stray_syntax(vec![t("a [[broken | (x)]. y]] z (<a class=\"t\">[1]) <b")]);
+        assert_eq!(show(&out)[0].0, "a [broken | (x)]. y] z ([1]) <b");
     }
 
     #[test]

@@ -739,10 +739,25 @@ impl<'a> Walker<'a> {
             return;
         }
         let mut s: &str = t;
-        if let Some((at, n)) = self.strip {
-            if at == i {
+        let src = doc.line(range.start);
+        match self.strip {
+            Some((at, n)) if at == i => {
                 s = s.get(n..).unwrap_or("");
                 self.strip = None;
+            }
+            _ => {
+                let block_start = i > 0
+                    && matches!(
+                        self.events[i - 1].0,
+                        Event::Start(Tag::Paragraph | Tag::Heading { .. })
+                    );
+                if let Some(head) = callout::parse_head(s).filter(|_| block_start) {
+                    // A `[!type]` marker outside a quote (`### [!info] Title`) shows its intent:
+                    // the callout's icon, not raw syntax.
+                    let style = self.style().patch(head.kind.style());
+                    self.push(Piece::literal(format!("{} ", head.kind.icon()), style, src));
+                    s = &s[head.skip..];
+                }
             }
         }
         for k in doc.block_ids_in(range) {
@@ -755,10 +770,23 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        let in_timestamp = self
+            .html
+            .iter()
+            .any(|(n, st)| n == "a" && *st == theme::TIMESTAMP);
+        if in_timestamp && self.link().is_none() {
+            // R50: a video timestamp `<a class="yt-timestamp">[00:01:02]</a>` shows compactly, so
+            // `[<a ...>[00:01:02]</a>]` does not read as `[[00:01:02]]`. Inside a link's display
+            // text it stays as written: that text is the link's name (R24).
+            let t = s.trim();
+            if let Some(inner) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                s = inner;
+            }
+        }
         if s.is_empty() {
             return;
         }
-        let p = Piece::text(sanitize(s), self.style(), self.link(), doc.line(range.start));
+        let p = Piece::text(sanitize(s), self.style(), self.link(), src);
         self.push(p);
     }
 
@@ -1226,6 +1254,7 @@ fn passes(doc: &mut Doc<'_>, pieces: Vec<Piece>) -> Vec<Piece> {
     let notes = &mut doc.notes;
     let pieces = inline::inline_footnotes(pieces, &mut |c| notes.add_inline(c));
     let pieces = inline::highlights(pieces);
+    let pieces = inline::stray_syntax(pieces);
     inline::tags(pieces)
 }
 

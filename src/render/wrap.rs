@@ -332,24 +332,25 @@ impl Filler {
             }
             return;
         }
-        if p.text.is_ascii() {
-            // Fast path: every byte is a one-cell grapheme.
-            for (i, b) in p.text.bytes().enumerate() {
-                if b == b' ' {
+        // Sanitised text holds no ASCII white space but ' ', so words split there; only words with
+        // non-ASCII characters need grapheme segmentation (it dominates the cost otherwise).
+        for (k, word) in p.text.split(' ').enumerate() {
+            if k > 0 {
+                self.space_at(p);
+            }
+            if word.is_ascii() {
+                if !word.is_empty() {
+                    push_seg(&mut self.word, word, word.len(), p.style, p.link, p.src);
+                    self.word_w += word.len();
+                }
+                continue;
+            }
+            for g in word.graphemes(true) {
+                if is_space(g) {
                     self.space_at(p);
                 } else {
-                    let g = &p.text[i..i + 1];
-                    push_seg(&mut self.word, g, 1, p.style, p.link, p.src);
-                    self.word_w += 1;
+                    self.add_grapheme(g, grapheme_width(g), p);
                 }
-            }
-            return;
-        }
-        for g in p.text.graphemes(true) {
-            if is_space(g) {
-                self.space_at(p);
-            } else {
-                self.add_grapheme(g, grapheme_width(g), p);
             }
         }
     }
