@@ -55,7 +55,10 @@ fn row(name: &str, bytes: usize, (d, rows): (Duration, usize)) {
 
 fn main() {
     println!("width {WIDTH}");
-    println!("{:<48} {:>9} {:>7} {:>10}", "note", "bytes", "rows", "ms/render");
+    println!(
+        "{:<48} {:>9} {:>7} {:>10}",
+        "note", "bytes", "rows", "ms/render"
+    );
     if let Ok(root) = std::env::var("ENGRAM_CORPORA") {
         let mut best: Option<(Vault, usize)> = None;
         for corpus in ["hubermanlab", "obsidian-tasks-docs"] {
@@ -65,7 +68,10 @@ fn main() {
             let Some((i, n)) = v.notes.iter().enumerate().max_by_key(|(_, n)| n.text.len()) else {
                 continue;
             };
-            if best.as_ref().is_none_or(|(bv, bi)| bv.notes[*bi].text.len() < n.text.len()) {
+            if best
+                .as_ref()
+                .is_none_or(|(bv, bi)| bv.notes[*bi].text.len() < n.text.len())
+            {
                 best = Some((v, i));
             }
         }
@@ -81,7 +87,13 @@ fn main() {
     let bytes = text.len();
     let mut diags = Vec::new();
     let v = Vault {
-        notes: vec![build_note("big.md".into(), text, bytes as u64, None, &mut diags)],
+        notes: vec![build_note(
+            "big.md".into(),
+            text,
+            bytes as u64,
+            None,
+            &mut diags,
+        )],
         ..Vault::default()
     };
     let g = Graph::build(&v);

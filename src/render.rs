@@ -496,13 +496,23 @@ impl Renderer<'_> {
             let pieces = self.property_value(note, key, value, &mut used);
             let key = sanitize(key);
             let inline = cw >= key_w + 2 + 10;
-            let value_w = if inline { cw - key_w - 2 } else { cw.saturating_sub(2).max(1) };
+            let value_w = if inline {
+                cw - key_w - 2
+            } else {
+                cw.saturating_sub(2).max(1)
+            };
             let lines = wrap::wrap(&pieces, value_w);
-            let key_seg = wrap::truncate(vec![Seg::plain(key, theme::PROPS_KEY)], key_w.max(1).min(cw));
+            let key_seg = wrap::truncate(
+                vec![Seg::plain(key, theme::PROPS_KEY)],
+                key_w.max(1).min(cw),
+            );
             let key_used: usize = key_seg.iter().map(|s| s.width).sum();
             if inline {
                 let mut first = key_seg;
-                first.push(Seg::plain(" ".repeat(key_w - key_used.min(key_w) + 2), theme::TEXT));
+                first.push(Seg::plain(
+                    " ".repeat(key_w - key_used.min(key_w) + 2),
+                    theme::TEXT,
+                ));
                 let mut lines = lines.into_iter();
                 first.extend(lines.next().unwrap_or_default());
                 self.out.emit(first);
@@ -520,7 +530,8 @@ impl Renderer<'_> {
                 }
             }
         }
-        self.out.emit(vec![Seg::plain("─".repeat(cw), theme::PROPS_FRAME)]);
+        self.out
+            .emit(vec![Seg::plain("─".repeat(cw), theme::PROPS_FRAME)]);
         self.out.gap = true;
     }
 
@@ -530,7 +541,12 @@ impl Renderer<'_> {
         let key_l = key.to_ascii_lowercase();
         if key_l == "tags" || key_l == "tag" {
             let mut out = Vec::new();
-            for (i, t) in value.split(',').map(str::trim).filter(|t| !t.is_empty()).enumerate() {
+            for (i, t) in value
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .enumerate()
+            {
                 if i > 0 {
                     out.push(Piece::literal(" ", theme::PROPS_VALUE, 0));
                 }
@@ -546,7 +562,12 @@ impl Renderer<'_> {
                 break;
             };
             if open > 0 {
-                out.push(Piece::text(sanitize(&rest[..open]), theme::PROPS_VALUE, None, 0));
+                out.push(Piece::text(
+                    sanitize(&rest[..open]),
+                    theme::PROPS_VALUE,
+                    None,
+                    0,
+                ));
             }
             let whole = &rest[open..close + 2];
             let inner = &rest[open + 2..close];

@@ -53,7 +53,7 @@ pub const H6: Style = Style::new()
     .fg(Color::Gray)
     .add_modifier(Modifier::BOLD.union(Modifier::ITALIC));
 /// The rule drawn under level 1 and 2 headings, and the `###` of deeper ones.
-pub const HEADING_MARK: Style = Style::new().fg(Color::DarkGray);
+pub const HEADING_MARK: Style = Style::new().fg(Color::Indexed(243));
 
 /// `*emphasis*`, laid over the text.
 pub const EMPHASIS: Style = Style::new().add_modifier(Modifier::ITALIC);
@@ -66,17 +66,13 @@ pub const UNDERLINE: Style = Style::new().add_modifier(Modifier::UNDERLINED);
 /// `==highlight==` (R46).
 pub const HIGHLIGHT: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
 /// `` `inline code` ``.
-pub const CODE_INLINE: Style = Style::new()
-    .fg(Color::LightRed)
-    .bg(Color::Indexed(236));
+pub const CODE_INLINE: Style = Style::new().fg(Color::LightRed).bg(Color::Indexed(236));
 /// Code block text that has no syntax colour: the block's background.
 pub const CODE_BLOCK: Style = Style::new().fg(Color::Gray).bg(Color::Indexed(235));
 /// The frame around a code block.
-pub const CODE_FRAME: Style = Style::new().fg(Color::DarkGray);
+pub const CODE_FRAME: Style = Style::new().fg(Color::Indexed(239));
 /// The language label of a code block.
-pub const CODE_LABEL: Style = Style::new()
-    .fg(Color::Gray)
-    .add_modifier(Modifier::ITALIC);
+pub const CODE_LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC);
 /// The syntect theme code blocks are coloured with (from syntect's default themes).
 pub const CODE_THEME: &str = "base16-ocean.dark";
 
@@ -104,7 +100,7 @@ pub const QUOTE_BAR: Style = Style::new().fg(Color::Gray);
 /// A list bullet or number.
 pub const LIST_MARKER: Style = Style::new().fg(Color::Yellow);
 /// An open task box `- [ ]` (R49).
-pub const TASK_OPEN: Style = Style::new().fg(Color::Yellow);
+pub const TASK_OPEN: Style = Style::new().fg(Color::Indexed(214));
 /// A done task box `- [x]`.
 pub const TASK_DONE: Style = Style::new().fg(Color::Green);
 /// The text of a done task, laid over it.
@@ -113,14 +109,14 @@ pub const TASK_DONE_TEXT: Style = Style::new()
     .add_modifier(Modifier::CROSSED_OUT);
 /// A task with a custom status such as `- [?]` (R49).
 pub const TASK_CUSTOM: Style = Style::new()
-    .fg(Color::LightMagenta)
+    .fg(Color::Indexed(213))
     .add_modifier(Modifier::BOLD);
 /// Table borders and the rule under the header.
-pub const TABLE_BORDER: Style = Style::new().fg(Color::DarkGray);
+pub const TABLE_BORDER: Style = Style::new().fg(Color::Indexed(242));
 /// Table header cells, laid over their text.
 pub const TABLE_HEADER: Style = Style::new().add_modifier(Modifier::BOLD);
 /// A horizontal rule.
-pub const RULE: Style = Style::new().fg(Color::DarkGray);
+pub const RULE: Style = Style::new().fg(Color::Indexed(240));
 /// A footnote reference `[1]` and the number in front of its note (R48).
 pub const FOOTNOTE: Style = Style::new().fg(Color::LightBlue);
 /// An inline `#tag` (R37).
@@ -130,20 +126,20 @@ pub const HTML_LINK: Style = Style::new().fg(Color::Blue);
 /// The text of a `<a class="yt-timestamp">` element: a video timestamp.
 pub const TIMESTAMP: Style = Style::new().fg(Color::Indexed(109));
 /// The text of an HTML block (R50).
-pub const HTML_BLOCK: Style = Style::new().fg(Color::DarkGray);
+pub const HTML_BLOCK: Style = Style::new().fg(Color::Indexed(244));
 /// The frame around a transcluded note (R26).
 pub const EMBED_FRAME: Style = Style::new().fg(Color::Indexed(97));
 /// The icon and details of an image or media placeholder (R27).
-pub const MEDIA: Style = Style::new().fg(Color::DarkGray);
+pub const MEDIA: Style = Style::new().fg(Color::Indexed(246));
 
 /// The title row of the properties block.
-pub const PROPS_TITLE: Style = Style::new().add_modifier(Modifier::BOLD);
+pub const PROPS_TITLE: Style = Style::new().fg(Color::White).add_modifier(Modifier::BOLD);
 /// A property name.
-pub const PROPS_KEY: Style = Style::new().fg(Color::DarkGray);
+pub const PROPS_KEY: Style = Style::new().fg(Color::Indexed(245));
 /// A property value.
-pub const PROPS_VALUE: Style = Style::new().fg(Color::Gray);
+pub const PROPS_VALUE: Style = Style::new().fg(Color::Indexed(252));
 /// The frame of the properties block.
-pub const PROPS_FRAME: Style = Style::new().fg(Color::DarkGray);
+pub const PROPS_FRAME: Style = Style::new().fg(Color::Indexed(238));
 
 /// Callout `note` (and unknown types), R43.
 pub const CALLOUT_NOTE: Style = Style::new().fg(Color::Indexed(33));

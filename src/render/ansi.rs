@@ -109,7 +109,10 @@ mod tests {
         let lines = vec![
             Line::from(vec![
                 Span::raw("a "),
-                Span::styled("b", Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    "b",
+                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ),
                 Span::raw("  "),
             ]),
             Line::from(""),

@@ -154,7 +154,10 @@ mod tests {
         let h = parse_head("[!faq]- Are callouts foldable?").unwrap();
         assert_eq!(h.kind, CalloutKind::Question);
         assert_eq!(h.fold, Some('-'));
-        assert_eq!(&"[!faq]- Are callouts foldable?"[h.skip..], "Are callouts foldable?");
+        assert_eq!(
+            &"[!faq]- Are callouts foldable?"[h.skip..],
+            "Are callouts foldable?"
+        );
         assert_eq!(h.default_title(), "Faq");
         assert!(parse_head("[!not a type]").is_none());
         assert!(parse_head("[!]").is_none());

@@ -70,16 +70,15 @@ pub(crate) fn inline_footnotes(
             text: p.text[..k].to_string(),
             ..p.clone()
         };
-        let rest;
-        if j == 0 {
+        let rest = if j == 0 {
             content.push(Piece {
                 text: p.text[k + 2..m].to_string(),
                 ..p.clone()
             });
-            rest = Piece {
+            Piece {
                 text: p.text[m + 1..].to_string(),
                 ..p.clone()
-            };
+            }
         } else {
             content.push(Piece {
                 text: p.text[k + 2..].to_string(),
@@ -98,11 +97,11 @@ pub(crate) fn inline_footnotes(
                 text: last.text[..m].to_string(),
                 ..last.clone()
             });
-            rest = Piece {
+            Piece {
                 text: last.text[m + 1..].to_string(),
                 ..last
-            };
-        }
+            }
+        };
         content.retain(|c| c.is_break() || !c.text.is_empty());
         let n = register(content);
         if !before.text.is_empty() {
@@ -169,7 +168,8 @@ fn is_a_tag(s: &str) -> bool {
     b.len() >= 2
         && b[0] == b'<'
         && (b[1] == b'a' || b[1] == b'A')
-        && b.get(2).is_none_or(|c| *c == b'>' || c.is_ascii_whitespace())
+        && b.get(2)
+            .is_none_or(|c| *c == b'>' || c.is_ascii_whitespace())
 }
 
 /// A `==` marker: piece index and byte offset.
@@ -395,10 +395,7 @@ mod tests {
             notes.len()
         });
         assert_eq!(
-            show(&out)
-                .into_iter()
-                .map(|x| x.0)
-                .collect::<Vec<_>>(),
+            show(&out).into_iter().map(|x| x.0).collect::<Vec<_>>(),
             ["a ", "[1]", " b"]
         );
         assert_eq!(notes[0][0].text, "note [x] here");

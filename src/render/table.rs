@@ -18,7 +18,12 @@ pub(crate) fn layout(
     aligns: &[Alignment],
     width: usize,
 ) -> Vec<Vec<Seg>> {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(aligns.len());
+    let cols = rows
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(aligns.len());
     if cols == 0 {
         return Vec::new();
     }
@@ -41,7 +46,10 @@ pub(crate) fn layout(
     let mut out = Vec::new();
     for (ri, row) in rows.iter().enumerate() {
         let cells: Vec<Vec<Vec<Seg>>> = (0..cols)
-            .map(|c| row.get(c).map_or_else(Vec::new, |cell| wrap(cell, widths[c])))
+            .map(|c| {
+                row.get(c)
+                    .map_or_else(Vec::new, |cell| wrap(cell, widths[c]))
+            })
             .collect();
         let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
         for line in 0..height {
@@ -123,7 +131,10 @@ fn stacked(rows: &[Vec<Vec<Piece>>], header_rows: usize, width: usize) -> Vec<Ve
     let mut out = Vec::new();
     for (ri, row) in rows.iter().enumerate().skip(header_rows.min(1)) {
         if ri > header_rows.min(1) {
-            out.push(vec![Seg::plain("─".repeat(width.min(8)), theme::TABLE_BORDER)]);
+            out.push(vec![Seg::plain(
+                "─".repeat(width.min(8)),
+                theme::TABLE_BORDER,
+            )]);
         }
         for (c, cell) in row.iter().enumerate() {
             let mut pieces = Vec::new();

@@ -278,9 +278,11 @@ fn footnote_section(r: &mut Renderer<'_>, doc: &mut Doc<'_>, events: &[Ev<'_>]) 
         match body {
             FootBody::Label(label) => match doc.notes.defs.get(&label).copied() {
                 Some((a, b)) => walker.run(r, doc, a + 1, b),
-                None => walker
-                    .pieces
-                    .push(Piece::literal(format!("^{}", sanitize(&label)), theme::DIM, 0)),
+                None => walker.pieces.push(Piece::literal(
+                    format!("^{}", sanitize(&label)),
+                    theme::DIM,
+                    0,
+                )),
             },
             FootBody::Inline(pieces) => walker.pieces = pieces,
             FootBody::Done => {}
@@ -344,6 +346,8 @@ struct Walker<'a> {
     /// Open links; `None` for a link the link parser did not keep (its text is shown plain).
     links: Vec<Option<OpenLink>>,
     blocks: Vec<Block>,
+    /// How many lists are open (for the bullet of each level).
+    list_depth: usize,
     /// Rows where the open blocks start.
     starts: Vec<usize>,
     /// Start row of the block that ended last (a block id on its own line belongs to it, R22).
@@ -370,6 +374,7 @@ impl<'a> Walker<'a> {
             html: Vec::new(),
             links: Vec::new(),
             blocks: Vec::new(),
+            list_depth: 0,
             starts: Vec::new(),
             prev_block_row: None,
             pending_ids: Vec::new(),
@@ -486,7 +491,11 @@ impl<'a> Walker<'a> {
                 Event::FootnoteReference(label) => {
                     let n = doc.notes.reference(label);
                     let style = self.style().patch(theme::FOOTNOTE);
-                    self.push(Piece::literal(format!("[{n}]"), style, doc.line(range.start)));
+                    self.push(Piece::literal(
+                        format!("[{n}]"),
+                        style,
+                        doc.line(range.start),
+                    ));
                 }
                 Event::SoftBreak | Event::HardBreak => {
                     if self.callout.is_some() {
@@ -544,10 +553,9 @@ impl<'a> Walker<'a> {
                 self.open_block(r);
                 let line = doc.line(range.start);
                 let (lang, first) = match kind {
-                    CodeBlockKind::Fenced(info) => (
-                        info.split_whitespace().next().map(str::to_string),
-                        line + 1,
-                    ),
+                    CodeBlockKind::Fenced(info) => {
+                        (info.split_whitespace().next().map(str::to_string), line + 1)
+                    }
                     CodeBlockKind::Indented => (None, line),
                 };
                 self.code = Some(CodeState {
@@ -566,6 +574,7 @@ impl<'a> Walker<'a> {
                 self.flush(r, doc);
                 self.open_block(r);
                 let loose = self.list_is_loose(i);
+                self.list_depth += 1;
                 self.blocks.push(Block::List {
                     next: *start,
                     loose,
@@ -666,6 +675,7 @@ impl<'a> Walker<'a> {
             TagEnd::List(_) => {
                 self.flush(r, doc);
                 self.blocks.pop();
+                self.list_depth = self.list_depth.saturating_sub(1);
                 r.out.gap = true;
                 self.close_block();
             }
@@ -682,7 +692,8 @@ impl<'a> Walker<'a> {
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
-                    let lines = table::layout(&t.rows, t.header_rows, &t.aligns, r.out.content_width());
+                    let lines =
+                        table::layout(&t.rows, t.header_rows, &t.aligns, r.out.content_width());
                     self.emit_lines(r, lines);
                 }
                 r.out.gap = true;
@@ -874,7 +885,10 @@ impl<'a> Walker<'a> {
         let style = head.kind.style().patch(theme::CALLOUT_TITLE);
         let src = pieces.iter().map(|p| p.src).find(|s| *s > 0).unwrap_or(0);
         let mut all = vec![Piece::literal(format!("{} ", head.kind.icon()), style, src)];
-        if pieces.iter().any(|p| !p.is_break() && !p.text.trim().is_empty()) {
+        if pieces
+            .iter()
+            .any(|p| !p.is_break() && !p.text.trim().is_empty())
+        {
             all.extend(pieces.into_iter().map(|mut p| {
                 p.style = style.patch(p.style);
                 p
@@ -893,12 +907,7 @@ impl<'a> Walker<'a> {
 
     /// A list item: its marker (bullet, number, task box) becomes the container's first prefix.
     fn item(&mut self, r: &mut Renderer<'_>, i: usize) {
-        let depth = self
-            .blocks
-            .iter()
-            .filter(|b| matches!(b, Block::List { .. }))
-            .count()
-            .max(1);
+        let depth = self.list_depth.max(1);
         let (ordered, loose) = match self.blocks.last_mut() {
             Some(Block::List { next, loose }) => {
                 let n = *next;
@@ -971,7 +980,12 @@ impl<'a> Walker<'a> {
         let plain_wiki = matches!(link_type, LinkType::WikiLink { has_pothole: false });
         if link.display.is_none() || plain_wiki {
             // R24, R56.4: the target (`note > Heading`) when there is no display text.
-            self.push(Piece::text(sanitize(&link.shown_text()), style, Some(lref), src));
+            self.push(Piece::text(
+                sanitize(&link.shown_text()),
+                style,
+                Some(lref),
+                src,
+            ));
             return matching_end(self.events, i);
         }
         self.styles.push(style);
@@ -1010,9 +1024,10 @@ impl<'a> Walker<'a> {
             let start = open.start;
             let mut k = start;
             while k < self.pieces.len() {
-                if self.pieces[k].is_break() && (k == start || k + 1 == self.pieces.len()) {
-                    self.pieces.remove(k);
-                } else if !self.pieces[k].is_break() && self.pieces[k].text.is_empty() {
+                let p = &self.pieces[k];
+                let edge_break = p.is_break() && (k == start || k + 1 == self.pieces.len());
+                let empty = !p.is_break() && p.text.is_empty();
+                if edge_break || empty {
                     self.pieces.remove(k);
                 } else {
                     k += 1;
@@ -1022,17 +1037,18 @@ impl<'a> Walker<'a> {
     }
 
     /// An embed (R26–R28): a note is transcluded, anything else becomes a one-line placeholder.
-    fn image(
-        &mut self,
-        r: &mut Renderer<'_>,
-        doc: &mut Doc<'_>,
-        range: &Range<usize>,
-        dest: &str,
-    ) {
+    fn image(&mut self, r: &mut Renderer<'_>, doc: &mut Doc<'_>, range: &Range<usize>, dest: &str) {
         let src = doc.line(range.start);
         let Some(j) = doc.link_at(range.start) else {
             let name = sanitize(&file_name(dest));
-            self.placeholder(media_kind(dest), name, None, theme::LINK_UNRESOLVED, None, src);
+            self.placeholder(
+                media_kind(dest),
+                name,
+                None,
+                theme::LINK_UNRESOLVED,
+                None,
+                src,
+            );
             return;
         };
         let link = &doc.n.parsed.links[j];
@@ -1054,7 +1070,14 @@ impl<'a> Walker<'a> {
                     .map(|d| d.replace('x', "×"));
                 let style = self.style().patch(r.link_style(lref));
                 let label = sanitize(&embed_label(link));
-                self.placeholder(media_kind(&link.target), label, Some(lref), style, size, src);
+                self.placeholder(
+                    media_kind(&link.target),
+                    label,
+                    Some(lref),
+                    style,
+                    size,
+                    src,
+                );
             }
         }
     }
@@ -1240,8 +1263,10 @@ impl<'a> Walker<'a> {
         let row = self.emit_lines(r, lines);
         if level <= 2 && w > 0 {
             let rule = if level == 1 { "━" } else { "─" };
-            r.out
-                .emit(vec![Seg::plain(rule.repeat(w.min(cw)), theme::HEADING_MARK)]);
+            r.out.emit(vec![Seg::plain(
+                rule.repeat(w.min(cw)),
+                theme::HEADING_MARK,
+            )]);
         }
         if let Some(i) = idx {
             r.heading_rows[i] = Some(row.unwrap_or_else(|| r.out.next_row()));
@@ -1279,7 +1304,8 @@ fn custom_task(t: &str) -> Option<(char, usize)> {
 /// `100` or `100x145`: an embed size (R27, R56.6).
 fn is_size(s: &str) -> bool {
     let mut parts = s.split('x');
-    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let ok =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let first = parts.next();
     match (parts.next(), parts.next()) {
         (None, _) => ok(first),
@@ -1351,7 +1377,10 @@ fn emit_code(r: &mut Renderer<'_>, code: CodeState) {
     let gutter = cw >= 3;
     let inner = if gutter { cw - 2 } else { cw };
     let text = code.text.strip_suffix('\n').unwrap_or(&code.text);
-    for (li, tokens) in highlight(code.lang.as_deref(), text).into_iter().enumerate() {
+    for (li, tokens) in highlight(code.lang.as_deref(), text)
+        .into_iter()
+        .enumerate()
+    {
         for (ri, row) in wrap::hard_wrap(&tokens, inner).into_iter().enumerate() {
             let mut segs = Vec::with_capacity(row.len() + 2);
             if gutter {
@@ -1370,8 +1399,10 @@ fn emit_code(r: &mut Renderer<'_>, code: CodeState) {
             r.out.emit(segs);
         }
     }
-    r.out
-        .emit(wrap::truncate(vec![Seg::plain("╰─", theme::CODE_FRAME)], cw));
+    r.out.emit(wrap::truncate(
+        vec![Seg::plain("╰─", theme::CODE_FRAME)],
+        cw,
+    ));
 }
 
 #[cfg(test)]

@@ -227,7 +227,14 @@ struct Filler {
     word_w: usize,
 }
 
-fn push_seg(segs: &mut Vec<Seg>, text: &str, width: usize, style: Style, link: Option<LinkRef>, src: usize) {
+fn push_seg(
+    segs: &mut Vec<Seg>,
+    text: &str,
+    width: usize,
+    style: Style,
+    link: Option<LinkRef>,
+    src: usize,
+) {
     if let Some(last) = segs.last_mut() {
         if last.style == style && last.link == link && (last.src == src || src == 0) {
             last.text.push_str(text);
@@ -489,7 +496,10 @@ mod tests {
     #[test]
     fn breaks_long_words_and_wide_characters() {
         let p = [Piece::text("abcdefgh 漢字かな", Style::new(), None, 1)];
-        assert_eq!(texts(&wrap(&p, 3)), ["abc", "def", "gh", "漢", "字", "か", "な"]);
+        assert_eq!(
+            texts(&wrap(&p, 3)),
+            ["abc", "def", "gh", "漢", "字", "か", "な"]
+        );
         assert_eq!(texts(&wrap(&p, 1))[8], "?");
     }
 
