@@ -100,6 +100,11 @@ impl Rendered {
         let hi = self.anchors.partition_point(|a| a.row <= row);
         &self.anchors[lo..hi]
     }
+
+    /// The anchor drawn at a cell, if any (for a mouse click).
+    pub fn anchor_at(&self, row: usize, col: u16) -> Option<&LinkAnchor> {
+        self.anchors_on(row).iter().find(|a| a.cols.contains(&col))
+    }
 }
 
 /// Renderings kept per (note, options): a note is rendered once per width, not once per frame.

@@ -196,31 +196,46 @@ fn snap(text: &str, width: u16) -> String {
     dump(&r)
 }
 
-/// Cells of a line: each cell holds the grapheme starting there, or `None` for the second cell of
-/// a wide grapheme.
-fn cells(line: &Line<'_>) -> Vec<Option<String>> {
-    let mut out = Vec::new();
-    for span in &line.spans {
-        if span.content.is_ascii() {
-            out.extend(span.content.chars().map(|c| Some(c.to_string())));
-            continue;
-        }
-        for g in span.content.graphemes(true) {
-            let w = usize::from(g.cell_width());
-            if w == 0 {
-                if let Some(Some(last)) = out.last_mut() {
-                    let last: &mut String = last;
-                    last.push_str(g);
+/// A row's text and where each of its cells starts in it (`None` for the second cell of a wide
+/// grapheme); zero-width graphemes belong to the cell before them.
+struct Cells {
+    text: String,
+    starts: Vec<Option<usize>>,
+}
+
+impl Cells {
+    fn of(line: &Line<'_>) -> Cells {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for span in &line.spans {
+            let base = text.len();
+            if span.content.is_ascii() {
+                starts.extend((0..span.content.len()).map(|i| Some(base + i)));
+            } else {
+                for (i, g) in span.content.grapheme_indices(true) {
+                    let w = usize::from(g.cell_width());
+                    if w > 0 {
+                        starts.push(Some(base + i));
+                        starts.extend(std::iter::repeat_n(None, w - 1));
+                    }
                 }
-                continue;
             }
-            out.push(Some(g.to_string()));
-            for _ in 1..w {
-                out.push(None);
-            }
+            text.push_str(&span.content);
         }
+        Cells { text, starts }
     }
-    out
+
+    /// The text drawn in cells `s..e`.
+    fn slice(&self, s: usize, e: usize) -> &str {
+        let a = self.starts[s].unwrap_or(0);
+        let b = self.starts[e..]
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or(self.text.len());
+        &self.text[a..b]
+    }
 }
 
 fn is_code(s: Style) -> bool {
@@ -231,8 +246,9 @@ fn is_code(s: Style) -> bool {
 /// callout syntax outside code, and anchors cover exactly the link text drawn there.
 fn check_rendering(v: &Vault, r: &Rendered, width: u16, what: &str) -> Vec<String> {
     let mut problems = Vec::new();
+    let rows: Vec<Cells> = r.lines.iter().map(Cells::of).collect();
     for (row, line) in r.lines.iter().enumerate() {
-        let cells = cells(line);
+        let cells = &rows[row].starts;
         assert!(
             cells.len() <= usize::from(width) && line.width() <= usize::from(width),
             "{what} at width {width}: row {row} is {} cells: {:?}",
@@ -264,7 +280,7 @@ fn check_rendering(v: &Vault, r: &Rendered, width: u16, what: &str) -> Vec<Strin
     // Anchors: the cells hold the link's text; all segments of a link spell its shown text.
     let mut by_link: std::collections::BTreeMap<LinkRef, String> = Default::default();
     for a in &r.anchors {
-        let cells = cells(&r.lines[a.row]);
+        let cells = &rows[a.row].starts;
         let (s, e) = (usize::from(a.cols.start), usize::from(a.cols.end));
         assert!(
             e <= cells.len() && s < e,
@@ -274,13 +290,13 @@ fn check_rendering(v: &Vault, r: &Rendered, width: u16, what: &str) -> Vec<Strin
             cells[s].is_some(),
             "{what}: anchor {a:?} starts inside a wide character"
         );
-        let text: String = cells[s..e].iter().flatten().map(String::as_str).collect();
+        let text = rows[a.row].slice(s, e);
         assert_eq!(
             text,
             text.trim(),
             "{what}: anchor {a:?} has spaces at its edges"
         );
-        by_link.entry(a.link).or_default().push_str(&text);
+        by_link.entry(a.link).or_default().push_str(text);
     }
     for (lref, drawn) in by_link {
         let link = &v.notes[lref.note].parsed.links[lref.link];
@@ -855,4 +871,30 @@ fn ansi_output_carries_the_styles() {
         render::to_plain(&r.lines),
         "Title\n━━━━━\n\nmissing and bold\n"
     );
+}
+
+#[test]
+fn anchors_are_found_by_row_and_cell() {
+    let (r, _, _) = render_in(&[("note.md", "See [[a]] and [[b]].\n")], "note.md", 40);
+    assert_eq!(r.anchors_on(0).len(), 2);
+    assert_eq!(r.anchor_at(0, 4).map(|a| a.link.link), Some(0));
+    assert_eq!(r.anchor_at(0, 3), None);
+    assert_eq!(r.anchor_at(0, 10).map(|a| a.link.link), Some(1));
+    assert!(r.anchors_on(1).is_empty());
+}
+
+#[test]
+fn the_cache_renders_once_per_width() {
+    let (v, g) = vault(&[("note.md", "Some text that wraps at a narrow width.\n")]);
+    let mut cache = render::RenderCache::default();
+    let narrow = cache.get(&v, &g, 0, &RenderOptions::new(10)).lines.len();
+    let wide = cache.get(&v, &g, 0, &RenderOptions::new(80)).lines.len();
+    assert!(narrow > wide);
+    let again = cache.get(&v, &g, 0, &RenderOptions::new(10)) as *const Rendered;
+    assert_eq!(
+        again,
+        cache.get(&v, &g, 0, &RenderOptions::new(10)) as *const Rendered
+    );
+    cache.forget(0);
+    cache.clear();
 }
