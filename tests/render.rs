@@ -323,10 +323,6 @@ fn check_rendering(v: &Vault, r: &Rendered, width: u16, what: &str) -> Vec<Strin
 // ---------------------------------------------------------------------------------------------
 // Corpora
 
-/// Literal `[[`/`]]` that the corpora hold as text (not links, outside code) and Obsidian shows as
-/// written: (note path, sequence).
-const LITERAL_IN_CORPUS: &[(&str, &str)] = &[];
-
 #[test]
 fn corpora_render_everywhere_without_leaking_syntax() {
     let Ok(root) = std::env::var("ENGRAM_CORPORA") else {
@@ -339,25 +335,18 @@ fn corpora_render_everywhere_without_leaking_syntax() {
         let v = Vault::load(&Path::new(&root).join(corpus)).expect("corpus loads");
         let g = Graph::build(&v);
         notes += v.notes.len();
-        let found: Vec<String> =
-            (0..v.notes.len())
-                .into_par_iter()
-                .flat_map_iter(|i| {
-                    let n = &v.notes[i];
-                    let mut found = Vec::new();
-                    for width in [40u16, 80, 120] {
-                        let r = render::render(&v, &g, i, &RenderOptions::new(width));
-                        found.extend(check_rendering(&v, &r, width, &n.path).into_iter().filter(
-                            |p| {
-                                !LITERAL_IN_CORPUS.iter().any(|(path, seq)| {
-                                    n.path == *path && p.contains(&format!("{seq:?}"))
-                                })
-                            },
-                        ));
-                    }
-                    found
-                })
-                .collect();
+        let found: Vec<String> = (0..v.notes.len())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let n = &v.notes[i];
+                let mut found = Vec::new();
+                for width in [40u16, 80, 120] {
+                    let r = render::render(&v, &g, i, &RenderOptions::new(width));
+                    found.extend(check_rendering(&v, &r, width, &n.path));
+                }
+                found
+            })
+            .collect();
         problems.extend(found);
     }
     assert!(notes > 1200, "both corpora loaded ({notes} notes)");
