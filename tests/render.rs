@@ -709,14 +709,15 @@ fn width_one_and_pathological_nesting_never_panic() {
 
 #[test]
 fn heading_and_line_rows_point_into_the_rendering() {
-    let text = "---\ntitle: T\n---\n# One\n\npara\n\n## Two\n\n- a\n- b\n";
+    let text = "---\ntitle: T\n---\n# One\n\npara[^1]\n\n[^1]: a note in the middle\n\n## Two\n\n- a\n- b\n";
     let (r, _, _) = render_in(&[("note.md", text)], "note.md", 40);
     for (i, row) in r.heading_rows.iter().enumerate() {
         let want = ["One", "Two"][i];
         assert_eq!(line_text(&r.lines[*row]), want);
     }
-    assert_eq!(line_text(&r.lines[r.row_of_line(6)]), "para");
-    assert_eq!(line_text(&r.lines[r.row_of_line(10)]), "• a");
+    assert_eq!(line_text(&r.lines[r.row_of_line(6)]), "para[1]");
+    assert_eq!(line_text(&r.lines[r.row_of_line(12)]), "• a");
+    assert_eq!(line_text(&r.lines[r.row_of_line(8)]), "Two");
     assert!(r
         .line_rows
         .windows(2)

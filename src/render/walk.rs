@@ -261,6 +261,8 @@ fn footnote_section(r: &mut Renderer<'_>, doc: &mut Doc<'_>, events: &[Ev<'_>]) 
         return;
     }
     r.out.gap = true;
+    // The section sits after the body: its rows would break `line_rows`' ascending order.
+    let record = std::mem::replace(&mut r.out.record_src, false);
     let cw = r.out.content_width();
     r.out
         .emit(vec![Seg::plain("─".repeat(cw.min(24)), theme::RULE)]);
@@ -296,6 +298,7 @@ fn footnote_section(r: &mut Renderer<'_>, doc: &mut Doc<'_>, events: &[Ev<'_>]) 
         k += 1;
     }
     r.out.gap = true;
+    r.out.record_src = record;
 }
 
 /// The block the walker is inside.
