@@ -8,8 +8,9 @@ use std::time::Instant;
 use clap::Parser;
 
 use engram::app::{self, App};
-use engram::cli::{BrowseArgs, Cli, Command};
-use engram::commands::{self, Loaded, EXIT_ERROR};
+use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
+use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
+use engram::render::{self, RenderOptions};
 use engram::vault::Vault;
 
 fn main() -> ExitCode {
@@ -46,11 +47,7 @@ fn run(cli: Cli) -> io::Result<u8> {
         Some(Command::Backlinks(a)) => commands::backlinks(&loaded, &a.note, a.json, &mut out)?,
         Some(Command::Check(a)) => commands::check(&loaded, a.json, &mut out)?,
         Some(Command::Stats(a)) => commands::stats(&loaded, load_ms, a.json, &mut out)?,
-        Some(Command::Show(a)) => {
-            let _ = (a, io::stdout().is_terminal());
-            eprintln!("engram: show is not built yet");
-            EXIT_ERROR
-        }
+        Some(Command::Show(a)) => show(&loaded, a, &mut out)?,
         None => browse(loaded, &cli.browse)?,
     };
     out.flush()?;
@@ -90,4 +87,37 @@ fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
     );
     app::terminal::run(&mut app)?;
     Ok(commands::EXIT_OK)
+}
+
+/// `engram show NOTE`: the note rendered as the browser shows it, with colours on a terminal.
+fn show(loaded: &Loaded, a: &ShowArgs, out: &mut impl Write) -> io::Result<u8> {
+    let Some(note) = loaded.graph.find_note(&loaded.vault, &a.note) else {
+        eprintln!(
+            "engram: no note named {:?} in {}",
+            a.note,
+            loaded.vault.root.display()
+        );
+        return Ok(EXIT_ERROR);
+    };
+    let tty = io::stdout().is_terminal();
+    let width = a.width.unwrap_or_else(|| {
+        if tty {
+            crossterm::terminal::size().map_or(80, |(w, _)| w.max(1))
+        } else {
+            80
+        }
+    });
+    let rendered = render::render(
+        &loaded.vault,
+        &loaded.graph,
+        note,
+        &RenderOptions::new(width),
+    );
+    let text = if tty && !a.plain {
+        render::to_ansi(&rendered.lines)
+    } else {
+        render::to_plain(&rendered.lines)
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(EXIT_OK)
 }

@@ -251,8 +251,11 @@ fn fenced_code_lines(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Whether `at` lies in one of `ranges`, which are sorted and disjoint (as [`fenced_code_lines`]
+/// makes them): a binary search, so scanning a large note stays linear.
 fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
-    ranges.iter().any(|r| r.contains(&at))
+    let k = ranges.partition_point(|r| r.end <= at);
+    ranges.get(k).is_some_and(|r| r.contains(&at))
 }
 
 /// Byte ranges of `%%comments%%` in `text`, outside fenced code and inline code spans (R45).
@@ -266,7 +269,8 @@ pub fn comment_ranges(text: &str) -> Vec<Range<usize>> {
     let mut in_span: Option<usize> = None; // backtick run length of an open code span
     while i < bytes.len() {
         if open.is_none() {
-            if let Some(r) = code.iter().find(|r| r.contains(&i)) {
+            let k = code.partition_point(|r| r.end <= i);
+            if let Some(r) = code.get(k).filter(|r| r.contains(&i)) {
                 i = r.end;
                 in_span = None;
                 continue;

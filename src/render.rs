@@ -1,15 +1,40 @@
 //! Renders a parsed note into styled terminal lines for a given width, and records where every link
 //! landed (row and columns) so the browser can select and follow links.
 //!
-//! Pure: no I/O. Callers cache the result per (note, width).
+//! Pure: no I/O. Callers cache the result per (note, width). The note is rendered as Obsidian's
+//! reading view shows it (OFM R20–R56): pulldown-cmark parses the prepared body, the walker in
+//! `walk` turns its events into blocks of inline pieces, `wrap` fits them to the width, and
+//! [`Out`] stacks the prefixes of quotes, callouts, lists and embeds in front of every row.
 
+mod ansi;
+mod callout;
+mod highlight;
+mod inline;
+mod table;
+mod walk;
+mod wrap;
+
+use std::collections::HashMap;
 use std::ops::Range;
 
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+pub use ansi::{to_ansi, to_plain};
+pub use wrap::sanitize;
+
 use crate::graph::{Graph, LinkRef, Resolution};
+use crate::markdown::{Link, LinkSyntax, Subpath};
 use crate::theme;
 use crate::vault::Vault;
+use wrap::{str_width, Piece, Seg};
+
+/// Containers deeper than this add no more indentation (pathological nesting stays readable).
+const MAX_NESTING: usize = 8;
+/// Note embeds inside note embeds stop at this depth (R26).
+const MAX_EMBED_DEPTH: usize = 4;
+/// At most this many notes are transcluded into one rendering, however they nest.
+const MAX_EMBEDS: usize = 64;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,7 +74,8 @@ pub struct LinkAnchor {
 pub struct Rendered {
     /// The lines to draw, each at most `width` cells wide.
     pub lines: Vec<Line<'static>>,
-    /// Every drawn link segment, in reading order; a link wrapped over two rows has two anchors.
+    /// Every drawn link segment, in reading order (by row, then column); a link wrapped over two
+    /// rows has two anchors.
     pub anchors: Vec<LinkAnchor>,
     /// For each heading of the note (by index), the row it starts on.
     pub heading_rows: Vec<usize>,
@@ -67,42 +93,622 @@ impl Rendered {
             .find(|(l, _)| *l >= line)
             .map_or(self.lines.len().saturating_sub(1), |(_, r)| *r)
     }
+
+    /// The anchors drawn on `row`.
+    pub fn anchors_on(&self, row: usize) -> &[LinkAnchor] {
+        let lo = self.anchors.partition_point(|a| a.row < row);
+        let hi = self.anchors.partition_point(|a| a.row <= row);
+        &self.anchors[lo..hi]
+    }
+
+    /// The anchor drawn at a cell, if any (for a mouse click).
+    pub fn anchor_at(&self, row: usize, col: u16) -> Option<&LinkAnchor> {
+        self.anchors_on(row).iter().find(|a| a.cols.contains(&col))
+    }
 }
 
-/// Renders note `note` of `vault`.
-pub fn render(vault: &Vault, graph: &Graph, note: usize, opts: &RenderOptions) -> Rendered {
-    // Placeholder renderer: one row per source line, links as anchors on their line.
-    let n = &vault.notes[note];
-    let mut out = Rendered::default();
-    let text = vault.read_text(note).unwrap_or_default();
-    let body_first_line = text[..n.body_start].matches('\n').count() + 1;
-    for (i, line) in text[n.body_start..].lines().enumerate() {
-        let lno = body_first_line + i;
-        out.line_rows.push((lno, out.lines.len()));
-        let clean: String = line.chars().filter(|c| !c.is_control()).collect();
-        out.lines.push(Line::from(Span::styled(clean, theme::TEXT)));
-        for (j, l) in n.parsed.links.iter().enumerate() {
-            if l.line == lno {
-                let _ = graph.resolutions[note][j] == Resolution::External;
-                out.anchors.push(LinkAnchor {
-                    row: out.lines.len() - 1,
-                    cols: 0..opts.width.min(1),
-                    link: LinkRef { note, link: j },
-                });
+/// Renderings kept per (note, options): a note is rendered once per width, not once per frame.
+///
+/// The cache does not watch the vault: call [`RenderCache::clear`] when notes or the graph change.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    entries: HashMap<(usize, RenderOptions), Rendered>,
+}
+
+impl RenderCache {
+    /// The rendering of `note` with `opts`, rendered now if it is not cached yet.
+    ///
+    /// Rendering reads the note's file (and those it embeds) once, through [`Texts::gather`].
+    pub fn get(
+        &mut self,
+        vault: &Vault,
+        graph: &Graph,
+        note: usize,
+        opts: &RenderOptions,
+    ) -> &Rendered {
+        self.entries
+            .entry((note, *opts))
+            .or_insert_with(|| render(vault, graph, note, opts))
+    }
+
+    /// Forgets every rendering (after the vault was reloaded).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Forgets the renderings of one note, at every width.
+    pub fn forget(&mut self, note: usize) {
+        self.entries.retain(|(n, _), _| *n != note);
+    }
+}
+
+/// The texts a rendering needs: the note's own and those of the notes it embeds, read from disk
+/// beforehand so that rendering itself does no I/O.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    map: HashMap<usize, String>,
+}
+
+impl Texts {
+    /// Reads the text of `note` and of every note it embeds, to the embed depth limit. A note that
+    /// cannot be read is rendered as empty.
+    pub fn gather(vault: &Vault, graph: &Graph, note: usize) -> Texts {
+        let mut texts = Texts::default();
+        let mut level = vec![note];
+        for _ in 0..=MAX_EMBED_DEPTH {
+            let mut next = Vec::new();
+            for n in level {
+                if texts.map.contains_key(&n) || texts.map.len() > MAX_EMBEDS {
+                    continue;
+                }
+                texts.map.insert(n, vault.read_text(n).unwrap_or_default());
+                for (link, res) in vault.notes[n].parsed.links.iter().zip(&graph.resolutions[n]) {
+                    if let (true, Some(target)) = (link.syntax.is_embed(), res.note()) {
+                        next.push(target);
+                    }
+                }
             }
+            level = next;
+        }
+        texts
+    }
+
+    /// Texts given directly, by note index (for tests and tools that already hold them).
+    pub fn from_map(map: HashMap<usize, String>) -> Texts {
+        Texts { map }
+    }
+
+    /// The text of a note, or `""` if it was not gathered.
+    pub fn get(&self, note: usize) -> &str {
+        self.map.get(&note).map_or("", String::as_str)
+    }
+}
+
+/// Renders note `note` of `vault`, reading its text (and its embeds') first.
+pub fn render(vault: &Vault, graph: &Graph, note: usize, opts: &RenderOptions) -> Rendered {
+    let texts = Texts::gather(vault, graph, note);
+    render_texts(vault, graph, &texts, note, opts)
+}
+
+/// Renders note `note` from texts already read: pure, no I/O.
+pub fn render_texts(
+    vault: &Vault,
+    graph: &Graph,
+    texts: &Texts,
+    note: usize,
+    opts: &RenderOptions,
+) -> Rendered {
+    let mut r = Renderer {
+        vault,
+        texts,
+        graph,
+        opts: *opts,
+        out: Out::new(usize::from(opts.width.max(1))),
+        main: note,
+        heading_rows: vec![None; vault.notes[note].parsed.headings.len()],
+        block_rows: vec![None; vault.notes[note].parsed.block_ids.len()],
+        embed_stack: Vec::new(),
+        embeds: 0,
+    };
+    if opts.show_properties {
+        r.properties(note);
+    }
+    r.document(note, Section::Whole, 0);
+    r.finish()
+}
+
+/// The label a note or media embed is shown with (R26, R27): `note > Heading` for a note, the file
+/// name for an image or other file. This is the text its anchor covers.
+pub fn embed_label(link: &Link) -> String {
+    if is_media(&link.target) || link.syntax == LinkSyntax::MarkdownEmbed && link.external {
+        return file_name(&link.target);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !link.target.is_empty() {
+        parts.push(link.target.clone());
+    }
+    match &link.subpath {
+        Some(Subpath::Heading(h)) => parts.extend(h.iter().cloned()),
+        Some(Subpath::Block(b)) => parts.push(format!("^{b}")),
+        None => {}
+    }
+    parts.join(" > ")
+}
+
+/// The last path segment of a target or URL, without query or fragment.
+fn file_name(target: &str) -> String {
+    let t = target.split(['?', '#']).next().unwrap_or(target);
+    let t = t.trim_end_matches('/');
+    let name = t.rsplit('/').next().unwrap_or(t);
+    if name.is_empty() {
+        target.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// What kind of file a target names, by extension (R11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    Image,
+    Audio,
+    Video,
+    Pdf,
+    Other,
+}
+
+fn media_kind(target: &str) -> Option<Media> {
+    let name = file_name(target);
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "avif" | "bmp" | "gif" | "jpeg" | "jpg" | "png" | "svg" | "webp" => Media::Image,
+        "flac" | "m4a" | "mp3" | "ogg" | "wav" | "3gp" => Media::Audio,
+        "mkv" | "mov" | "mp4" | "ogv" | "webm" => Media::Video,
+        "pdf" => Media::Pdf,
+        "canvas" | "base" => Media::Other,
+        "md" => return None,
+        _ => Media::Other,
+    })
+}
+
+fn is_media(target: &str) -> bool {
+    media_kind(target).is_some()
+}
+
+/// The part of a note an embed shows (R26).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// The whole body.
+    Whole,
+    /// A heading and everything up to the next heading of the same or a higher level.
+    Heading(usize),
+    /// The block carrying a block id.
+    Block(usize),
+    /// The subpath names nothing in the note.
+    Missing,
+}
+
+/// One prefix part of a container: text and style.
+type Mark = (String, Style);
+
+/// A block that puts a prefix in front of each of its rows: a quote bar, a list marker, an embed
+/// frame.
+#[derive(Debug)]
+struct Container {
+    /// The prefix of the first row.
+    first: Vec<Mark>,
+    /// The prefix of the other rows (same width as `first`).
+    rest: Vec<Mark>,
+    /// Whether the first row has been drawn.
+    started: bool,
+    /// The row the container started at.
+    start_row: usize,
+}
+
+/// The rows being built, with the container stack and link anchors.
+#[derive(Debug)]
+struct Out {
+    width: usize,
+    lines: Vec<Line<'static>>,
+    anchors: Vec<LinkAnchor>,
+    stack: Vec<Container>,
+    /// A blank row is owed before the next block.
+    gap: bool,
+    /// (source line, row) pairs of the rendered note itself.
+    src_rows: Vec<(usize, usize)>,
+    /// Whether rows being drawn come from the rendered note (not an embed).
+    record_src: bool,
+}
+
+impl Out {
+    fn new(width: usize) -> Self {
+        Out {
+            width,
+            lines: Vec::new(),
+            anchors: Vec::new(),
+            stack: Vec::new(),
+            gap: false,
+            src_rows: Vec::new(),
+            record_src: true,
         }
     }
-    out.heading_rows = n
-        .parsed
-        .headings
-        .iter()
-        .map(|h| out.row_of_line(h.line))
-        .collect();
-    out.block_rows = n
-        .parsed
-        .block_ids
-        .iter()
-        .map(|b| out.row_of_line(b.line))
-        .collect();
-    out
+
+    /// The widest prefix allowed: at least half the width stays for content.
+    fn max_prefix(&self) -> usize {
+        self.width - (self.width / 2).max(1)
+    }
+
+    fn prefix_width(&self) -> usize {
+        let w: usize = self.stack[..self.stack.len().min(MAX_NESTING)]
+            .iter()
+            .map(|c| c.rest.iter().map(|(t, _)| str_width(t)).sum::<usize>())
+            .sum();
+        w.min(self.max_prefix())
+    }
+
+    /// The cells left for content after the prefixes.
+    fn content_width(&self) -> usize {
+        (self.width - self.prefix_width()).max(1)
+    }
+
+    fn has_content(&self) -> bool {
+        match self.stack.last() {
+            Some(c) => self.lines.len() > c.start_row,
+            None => !self.lines.is_empty(),
+        }
+    }
+
+    /// The row the next block will start on.
+    fn next_row(&self) -> usize {
+        self.lines.len() + usize::from(self.gap && self.has_content())
+    }
+
+    /// Draws the blank row owed between blocks, if any.
+    fn flush_gap(&mut self) {
+        if std::mem::take(&mut self.gap) && self.has_content() {
+            let prefix = self.prefix(true);
+            let mut spans: Vec<Span<'static>> = prefix;
+            while let Some(last) = spans.last_mut() {
+                let trimmed = last.content.trim_end().to_string();
+                if trimmed.is_empty() {
+                    spans.pop();
+                } else {
+                    last.content = trimmed.into();
+                    break;
+                }
+            }
+            self.lines.push(Line::from(spans));
+        }
+    }
+
+    /// The prefix spans for the next row; `blank` rows do not use up first-row markers.
+    fn prefix(&mut self, blank: bool) -> Vec<Span<'static>> {
+        let cap = self.max_prefix();
+        let mut col = 0;
+        let mut spans = Vec::new();
+        let depth = self.stack.len().min(MAX_NESTING);
+        for c in &mut self.stack[..depth] {
+            let parts = if c.started || blank {
+                &c.rest
+            } else {
+                &c.first
+            };
+            for (text, style) in parts {
+                let w = str_width(text);
+                if col + w <= cap {
+                    spans.push(Span::styled(text.clone(), *style));
+                    col += w;
+                } else if col < cap {
+                    let cut = wrap::truncate(vec![Seg::plain(text.clone(), *style)], cap - col);
+                    for s in cut {
+                        col += s.width;
+                        spans.push(Span::styled(s.text, s.style));
+                    }
+                }
+            }
+            if !blank {
+                c.started = true;
+            }
+        }
+        if !blank {
+            for c in &mut self.stack[depth..] {
+                c.started = true;
+            }
+        }
+        spans
+    }
+
+    fn push_container(&mut self, first: Vec<Mark>, rest: Vec<Mark>) {
+        self.flush_gap();
+        self.stack.push(Container {
+            first,
+            rest,
+            started: false,
+            start_row: self.lines.len(),
+        });
+    }
+
+    fn pop_container(&mut self) {
+        self.stack.pop();
+    }
+
+    /// Draws one row of content (already fitted to [`Out::content_width`]) behind the prefixes.
+    fn emit(&mut self, segs: Vec<Seg>) -> usize {
+        self.flush_gap();
+        let row = self.lines.len();
+        let mut spans = self.prefix(false);
+        let mut col: usize = spans.iter().map(|s| str_width(&s.content)).sum();
+        let segs = wrap::truncate(segs, self.width.saturating_sub(col));
+        let mut text = String::new();
+        let mut style: Option<Style> = None;
+        let mut last_src = 0;
+        for s in segs {
+            if self.record_src && s.src > 0 && s.src != last_src {
+                self.src_rows.push((s.src, row));
+                last_src = s.src;
+            }
+            if let Some(link) = s.link {
+                let start = col as u16;
+                let end = (col + s.width) as u16;
+                match self.anchors.last_mut() {
+                    Some(a) if a.row == row && a.link == link && a.cols.end == start => {
+                        a.cols.end = end;
+                    }
+                    _ => self.anchors.push(LinkAnchor {
+                        row,
+                        cols: start..end,
+                        link,
+                    }),
+                }
+            }
+            col += s.width;
+            if style != Some(s.style) {
+                if let Some(st) = style {
+                    spans.push(Span::styled(std::mem::take(&mut text), st));
+                }
+                style = Some(s.style);
+            }
+            text.push_str(&s.text);
+        }
+        if let Some(st) = style {
+            if !text.is_empty() {
+                spans.push(Span::styled(text, st));
+            }
+        }
+        self.lines.push(Line::from(spans));
+        row
+    }
+
+    /// Draws rows; returns the first one's index.
+    fn emit_lines(&mut self, lines: Vec<Vec<Seg>>) -> Option<usize> {
+        let mut first = None;
+        for l in lines {
+            let row = self.emit(l);
+            first.get_or_insert(row);
+        }
+        first
+    }
+}
+
+/// The state of one rendering.
+struct Renderer<'v> {
+    vault: &'v Vault,
+    texts: &'v Texts,
+    graph: &'v Graph,
+    opts: RenderOptions,
+    out: Out,
+    /// The note being rendered.
+    main: usize,
+    heading_rows: Vec<Option<usize>>,
+    block_rows: Vec<Option<usize>>,
+    /// The notes (and sections) being transcluded, outermost first: cycles are cut against it.
+    embed_stack: Vec<(usize, Section)>,
+    /// How many notes have been transcluded so far.
+    embeds: usize,
+}
+
+impl Renderer<'_> {
+    /// The style of a link, by how it resolved.
+    fn link_style(&self, link: LinkRef) -> Style {
+        match self
+            .graph
+            .resolutions
+            .get(link.note)
+            .and_then(|r| r.get(link.link))
+        {
+            Some(Resolution::Note {
+                via_alias: true, ..
+            }) => theme::LINK_ALIAS,
+            Some(Resolution::Note { .. } | Resolution::Attachment(_)) => theme::LINK,
+            Some(Resolution::External) => theme::LINK_EXTERNAL,
+            Some(Resolution::Unresolved) | None => theme::LINK_UNRESOLVED,
+        }
+    }
+
+    fn resolution(&self, link: LinkRef) -> Resolution {
+        self.graph
+            .resolutions
+            .get(link.note)
+            .and_then(|r| r.get(link.link))
+            .copied()
+            .unwrap_or(Resolution::Unresolved)
+    }
+
+    /// The frontmatter as a compact block: title, then each property (R30–R36).
+    fn properties(&mut self, note: usize) {
+        let n = &self.vault.notes[note];
+        if n.properties.is_empty() {
+            return;
+        }
+        let cw = self.out.content_width();
+        let title = vec![Piece::text(sanitize(&n.title), theme::PROPS_TITLE, None, 0)];
+        self.out.emit_lines(wrap::wrap(&title, cw));
+        let shown: Vec<&(String, String)> = n
+            .properties
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("title"))
+            .collect();
+        let key_w = shown
+            .iter()
+            .map(|(k, _)| str_width(&sanitize(k)))
+            .max()
+            .unwrap_or(0)
+            .min(16);
+        let mut used = vec![false; n.parsed.links.len()];
+        for (key, value) in shown {
+            let pieces = self.property_value(note, key, value, &mut used);
+            let key = sanitize(key);
+            let inline = cw >= key_w + 2 + 10;
+            let value_w = if inline {
+                cw - key_w - 2
+            } else {
+                cw.saturating_sub(2).max(1)
+            };
+            let lines = wrap::wrap(&pieces, value_w);
+            let key_seg = wrap::truncate(
+                vec![Seg::plain(key, theme::PROPS_KEY)],
+                key_w.max(1).min(cw),
+            );
+            let key_used: usize = key_seg.iter().map(|s| s.width).sum();
+            if inline {
+                let mut first = key_seg;
+                first.push(Seg::plain(
+                    " ".repeat(key_w - key_used.min(key_w) + 2),
+                    theme::TEXT,
+                ));
+                let mut lines = lines.into_iter();
+                first.extend(lines.next().unwrap_or_default());
+                self.out.emit(first);
+                for l in lines {
+                    let mut row = vec![Seg::plain(" ".repeat(key_w + 2), theme::TEXT)];
+                    row.extend(l);
+                    self.out.emit(row);
+                }
+            } else {
+                self.out.emit(key_seg);
+                for l in lines {
+                    let mut row = vec![Seg::plain("  ", theme::TEXT)];
+                    row.extend(l);
+                    self.out.emit(row);
+                }
+            }
+        }
+        self.out
+            .emit(vec![Seg::plain("─".repeat(cw), theme::PROPS_FRAME)]);
+        self.out.gap = true;
+    }
+
+    /// A property value as pieces: tags as `#tag`, `[[links]]` as links (R7).
+    fn property_value(&self, note: usize, key: &str, value: &str, used: &mut [bool]) -> Vec<Piece> {
+        let n = &self.vault.notes[note];
+        let key_l = key.to_ascii_lowercase();
+        if key_l == "tags" || key_l == "tag" {
+            let mut out = Vec::new();
+            for (i, t) in value
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .enumerate()
+            {
+                if i > 0 {
+                    out.push(Piece::literal(" ", theme::PROPS_VALUE, 0));
+                }
+                let t = t.trim_start_matches('#');
+                out.push(Piece::literal(format!("#{}", sanitize(t)), theme::TAG, 0));
+            }
+            return out;
+        }
+        let mut out = Vec::new();
+        let mut rest = value;
+        while let Some(open) = rest.find("[[") {
+            let Some(close) = rest[open..].find("]]").map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                out.push(Piece::text(
+                    sanitize(&rest[..open]),
+                    theme::PROPS_VALUE,
+                    None,
+                    0,
+                ));
+            }
+            let whole = &rest[open..close + 2];
+            let inner = &rest[open + 2..close];
+            let found = n.parsed.links.iter().enumerate().position(|(j, l)| {
+                !used[j]
+                    && l.syntax == LinkSyntax::Property
+                    && self.texts.get(note).get(l.range.clone()) == Some(whole)
+            });
+            match found {
+                Some(j) => {
+                    used[j] = true;
+                    let lref = LinkRef { note, link: j };
+                    let text = sanitize(&n.parsed.links[j].shown_text());
+                    out.push(Piece::text(text, self.link_style(lref), Some(lref), 0));
+                }
+                None => {
+                    let shown = inner.rsplit('|').next().unwrap_or(inner).trim();
+                    out.push(Piece::text(sanitize(shown), theme::PROPS_VALUE, None, 0));
+                }
+            }
+            rest = &rest[close + 2..];
+        }
+        if !rest.is_empty() {
+            out.push(Piece::text(sanitize(rest), theme::PROPS_VALUE, None, 0));
+        }
+        out
+    }
+
+    /// Renders a note's body, or a section of it, at the current position.
+    fn document(&mut self, note: usize, section: Section, depth: usize) {
+        self.embed_stack.push((note, section));
+        let saved = self.out.record_src;
+        self.out.record_src = depth == 0;
+        walk::document(self, note, section, depth);
+        self.out.record_src = saved;
+        self.embed_stack.pop();
+    }
+
+    /// Whether an embed would repeat a note (section) that is already being shown.
+    fn is_cycle(&self, note: usize, section: Section) -> bool {
+        self.embed_stack
+            .iter()
+            .any(|(n, s)| *n == note && *s == section)
+    }
+
+    fn finish(mut self) -> Rendered {
+        let mut src = std::mem::take(&mut self.out.src_rows);
+        src.sort_unstable();
+        let mut line_rows: Vec<(usize, usize)> = Vec::with_capacity(src.len());
+        for (line, row) in src {
+            match line_rows.last() {
+                Some((l, _)) if *l == line => {}
+                Some((_, r)) if *r > row => {}
+                _ => line_rows.push((line, row)),
+            }
+        }
+        let mut out = Rendered {
+            lines: self.out.lines,
+            anchors: self.out.anchors,
+            heading_rows: Vec::new(),
+            block_rows: Vec::new(),
+            line_rows,
+        };
+        out.anchors
+            .sort_by_key(|a| (a.row, a.cols.start, a.cols.end));
+        let n = &self.vault.notes[self.main];
+        out.heading_rows = self
+            .heading_rows
+            .iter()
+            .zip(&n.parsed.headings)
+            .map(|(r, h)| r.unwrap_or_else(|| out.row_of_line(h.line)))
+            .collect();
+        out.block_rows = self
+            .block_rows
+            .iter()
+            .zip(&n.parsed.block_ids)
+            .map(|(r, b)| r.unwrap_or_else(|| out.row_of_line(b.line)))
+            .collect();
+        out
+    }
 }

@@ -799,6 +799,10 @@ fn switcher_arrows_choose_backspace_edits_and_esc_cancels() {
 fn f_labels_visible_links_and_a_label_follows_its_link() {
     for (w, h) in SIZES {
         let mut ui = Ui::open(w, h, "hubermanlab.md");
+        // Scroll past the introduction to the lists of links.
+        for _ in 0..8 {
+            ui.key(KeyCode::Char('j'));
+        }
         ui.key(KeyCode::Char('f'));
         let Mode::Hints(hints) = ui.app.mode().clone() else {
             panic!("hints not shown")

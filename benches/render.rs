@@ -1,0 +1,127 @@
+//! How long rendering takes: the largest note of the corpora (from `ENGRAM_CORPORA`) and a
+//! generated 1 MB note, at width 100, plus a cached lookup as the browser does it per frame.
+//!
+//! Run with `ENGRAM_CORPORA=../shared/corpora cargo bench --bench render`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use engram::graph::Graph;
+use engram::render::{self, RenderCache, RenderOptions};
+use engram::vault::{build_note, Vault};
+
+const WIDTH: u16 = 100;
+
+/// A generated note of at least `bytes` bytes mixing every construct the renderer draws.
+fn generated_note(bytes: usize) -> String {
+    let mut s = String::from("---\ntitle: Generated\ntags: [bench, big]\n---\n\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&format!(
+            "## Section {i}\n\nParagraph {i} with [[target_{i} | a display text]], [[missing {i}]], \
+             **bold**, *italic*, ==highlight==, `code`, $x^{i}$ and a #tag/{i}. Some more words to \
+             wrap over several rows of the terminal, with an <a class=\"yt-timestamp\" \
+             data-t=\"00:0{d}:00\">[00:0{d}:00]</a> timestamp and a footnote[^f{i}].\n\n\
+             > [!tip]- Callout {i}\n> Body with [[link {i}#Heading]] and more text.\n\n\
+             - item one\n- [ ] task two\n  - nested [[x]]\n- [?] custom\n\n\
+             | a | b |\n|:--|--:|\n| cell {i} | [[y\\|z]] |\n\n\
+             ```rust\nfn f{i}() -> u32 {{ {i} }}\n```\n\n[^f{i}]: Footnote {i}.\n\n",
+            d = i % 10
+        ));
+        i += 1;
+    }
+    s
+}
+
+/// Renders `note` `iters` times; returns the mean time.
+fn time(v: &Vault, g: &Graph, note: usize, iters: u32) -> (Duration, usize) {
+    let opts = RenderOptions::new(WIDTH);
+    let mut rows = 0;
+    let started = Instant::now();
+    for _ in 0..iters {
+        rows = render::render(v, g, note, &opts).lines.len();
+    }
+    (started.elapsed() / iters, rows)
+}
+
+fn row(name: &str, bytes: usize, (d, rows): (Duration, usize)) {
+    println!(
+        "{name:<48} {:>9} {:>7} {:>10.2}",
+        bytes,
+        rows,
+        d.as_secs_f64() * 1000.0
+    );
+}
+
+fn main() {
+    println!("width {WIDTH}");
+    println!(
+        "{:<48} {:>9} {:>7} {:>10}",
+        "note", "bytes", "rows", "ms/render"
+    );
+    if let Ok(root) = std::env::var("ENGRAM_CORPORA") {
+        let mut best: Option<(Vault, usize)> = None;
+        for corpus in ["hubermanlab", "obsidian-tasks-docs"] {
+            let Ok(v) = Vault::load(&Path::new(&root).join(corpus)) else {
+                continue;
+            };
+            let Some((i, n)) = v.notes.iter().enumerate().max_by_key(|(_, n)| n.text.len()) else {
+                continue;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(bv, bi)| bv.notes[*bi].text.len() < n.text.len())
+            {
+                best = Some((v, i));
+            }
+        }
+        if let Some((v, i)) = best {
+            let g = Graph::build(&v);
+            let name = format!("largest corpus note: {}", v.notes[i].path);
+            row(&name, v.notes[i].text.len(), time(&v, &g, i, 20));
+        }
+    } else {
+        println!("(ENGRAM_CORPORA is not set: the corpus note is skipped)");
+    }
+    let text = generated_note(1 << 20);
+    let bytes = text.len();
+    let mut diags = Vec::new();
+    let v = Vault {
+        notes: vec![build_note(
+            "big.md".into(),
+            text,
+            bytes as u64,
+            None,
+            &mut diags,
+        )],
+        ..Vault::default()
+    };
+    let g = Graph::build(&v);
+    row("generated 1 MB note", bytes, time(&v, &g, 0, 3));
+
+    // Per frame the browser asks its cache, which renders once per (note, width): the first frame
+    // pays for the rendering, the others for a lookup.
+    let mut cache = RenderCache::default();
+    let opts = RenderOptions::new(WIDTH);
+    let started = Instant::now();
+    let rows = cache.get(&v, &g, 0, &opts).lines.len();
+    let first = started.elapsed();
+    let frames = 10_000;
+    let started = Instant::now();
+    for _ in 0..frames {
+        std::hint::black_box(cache.get(&v, &g, 0, &opts).lines.len());
+    }
+    let per_frame = started.elapsed() / frames;
+    row(
+        "1 MB note through RenderCache, first frame",
+        bytes,
+        (first, rows),
+    );
+    println!(
+        "{:<48} {:>9} {:>7} {:>10.6}",
+        "1 MB note through RenderCache, later frames",
+        bytes,
+        rows,
+        per_frame.as_secs_f64() * 1000.0
+    );
+}
