@@ -1,13 +1,17 @@
 //! engram: a terminal browser for Markdown note vaults.
 //!
 //! Data flows one way: files → [`vault`] (notes, frontmatter) → [`markdown`] (links, headings, tags
-//! with source ranges) → [`graph`] (resolved links, backlinks, tags). The domain modules hold no
+//! with source ranges) → [`graph`] (resolved links, backlinks, tags) → [`fulltext`] (search),
+//! [`tags`] (the tag tree) and [`loose`] (orphans, unresolved targets, diagnostics). The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
 
 pub mod cli;
 pub mod commands;
+pub mod fulltext;
 pub mod graph;
+pub mod loose;
 pub mod markdown;
 pub mod render;
+pub mod tags;
 pub mod theme;
 pub mod vault;
