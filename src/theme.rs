@@ -24,3 +24,12 @@ pub const LINK_EXTERNAL: Style = Style::new()
     .add_modifier(Modifier::UNDERLINED);
 /// The link selected with Tab in the note pane.
 pub const LINK_SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+
+/// ANSI start of a search match in `engram grep` output on a terminal (bold red, as grep).
+pub const ANSI_MATCH: &str = "\x1b[1;31m";
+/// ANSI start of a path in `engram grep` output on a terminal.
+pub const ANSI_PATH: &str = "\x1b[35m";
+/// ANSI start of a line number in `engram grep` output on a terminal.
+pub const ANSI_LINE: &str = "\x1b[32m";
+/// ANSI reset after [`ANSI_MATCH`], [`ANSI_PATH`] or [`ANSI_LINE`].
+pub const ANSI_RESET: &str = "\x1b[0m";
