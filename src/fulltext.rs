@@ -1,8 +1,9 @@
 //! Full-text search over a vault in Obsidian's search syntax: the query language ([`Query`]), and a
 //! parallel, cancellable search that streams the matching lines ([`Hit`]s) in path order.
 //!
-//! Note texts are not kept in memory: each search reads every candidate note again with
-//! [`Vault::read_text`], so memory stays far below the vault's size. A note is rejected as early and
+//! Note texts are not kept in memory: each search reads every candidate note again
+//! ([`Vault::read_into`], the buffer-reusing form of [`Vault::read_text`]), so memory stays far below
+//! the vault's size. A note is rejected as early and
 //! as cheaply as possible: first by its path and tags when the query constrains them (no read at all),
 //! then by a `memchr::memmem` scan for the longest literal the query needs (on ASCII-lowercased
 //! bytes when case is ignored; other characters fold through Unicode's lowercase mapping), and only
@@ -29,7 +30,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use matcher::{fold_str, snippet, Folded, Matcher, SNIPPET_CHARS};
+pub use matcher::{fold_into, fold_str, snippet, Folded, Matcher, SNIPPET_CHARS};
 pub use query::{Expr, Field, Query, QueryError, Scope, TaskState, Term};
 
 use crate::vault::{Note, ReadError, Vault};
@@ -103,11 +104,18 @@ enum NoteResult {
     Failed(ReadError),
 }
 
+/// Scratch space of one worker thread, reused from note to note.
+#[derive(Default)]
+struct Scratch {
+    bytes: Vec<u8>,
+    fold: Folded,
+}
+
 fn search_note(
     vault: &Vault,
     i: usize,
     m: &Matcher,
-    fold: &mut Folded,
+    s: &mut Scratch,
     cancel: &Cancel,
 ) -> NoteResult {
     if cancel.is_cancelled() {
@@ -116,13 +124,21 @@ fn search_note(
     let note = &vault.notes[i];
     match m.by_metadata(note) {
         Some(false) => return NoteResult::Meta(Vec::new()),
-        Some(true) if !m.reads_content() => return NoteResult::Meta(m.hits(i, note, "", fold)),
+        Some(true) if !m.reads_content() => {
+            return NoteResult::Meta(m.hits(i, note, "", &mut s.fold))
+        }
         _ => {}
     }
-    match vault.read_text(i) {
-        Ok(text) => NoteResult::Read(m.hits(i, note, &text, fold), text.len()),
-        Err(e) => NoteResult::Failed(e),
+    if let Err(e) = vault.read_into(i, &mut s.bytes) {
+        return NoteResult::Failed(e);
     }
+    // Invalid UTF-8 is read as `Vault::read_text` reads it, with replacement characters; the
+    // strict check first, as it is several times faster than the lossy one on valid text.
+    let text = match std::str::from_utf8(&s.bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(&s.bytes),
+    };
+    NoteResult::Read(m.hits(i, note, &text, &mut s.fold), s.bytes.len())
 }
 
 /// Searches every note on all cores and hands each hit to `sink` on the calling thread, in path
@@ -145,8 +161,8 @@ pub fn search(
         let end = (start + chunk).min(vault.notes.len());
         let results: Vec<NoteResult> = (start..end)
             .into_par_iter()
-            .map_init(Folded::default, |fold, i| {
-                search_note(vault, i, &m, fold, cancel)
+            .map_init(Scratch::default, |s, i| {
+                search_note(vault, i, &m, s, cancel)
             })
             .collect();
         for r in results {

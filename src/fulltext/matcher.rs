@@ -598,20 +598,55 @@ fn line_hits(index: usize, text: &str, mut ranges: Vec<Range<usize>>) -> Vec<Hit
 }
 
 /// The line as shown in results: tabs as spaces, control characters dropped, trimmed, and cut to
-/// [`SNIPPET_CHARS`] around the first match; with the matches as character ranges in it.
+/// [`SNIPPET_CHARS`] around the first match; with the matches as character ranges in it. `matches`
+/// are byte ranges in `line`.
 pub fn snippet(line: &str, matches: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
+    // Work on a byte window that surely holds the snippet, so a hit on a long line (a paragraph
+    // written as one line) costs the same as one on a short line.
+    let span = SNIPPET_CHARS * 4;
+    let first = matches.iter().map(|m| m.start).min().unwrap_or(0);
+    let mut a = first.saturating_sub(span).min(line.len());
+    while !line.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = first.saturating_add(span).min(line.len());
+    while !line.is_char_boundary(b) {
+        b += 1;
+    }
+    let local: Vec<Range<usize>> = matches
+        .iter()
+        .map(|m| m.start.clamp(a, b) - a..m.end.clamp(a, b) - a)
+        .collect();
+    window_snippet(&line[a..b], &local, a > 0, b < line.len())
+}
+
+/// [`snippet`] on a window of a line; `cut_left`/`cut_right` say whether the line goes on.
+fn window_snippet(
+    line: &str,
+    matches: &[Range<usize>],
+    cut_left: bool,
+    cut_right: bool,
+) -> (String, Vec<Range<usize>>) {
     // Each kept character with the byte offset it came from.
     let mut chars: Vec<(usize, char)> = line
         .char_indices()
         .map(|(i, c)| (i, if c == '\t' { ' ' } else { c }))
         .filter(|(_, c)| !c.is_control())
         .collect();
-    let lead = chars.iter().take_while(|(_, c)| c.is_whitespace()).count();
-    let trail = chars[lead..]
-        .iter()
-        .rev()
-        .take_while(|(_, c)| c.is_whitespace())
-        .count();
+    let lead = if cut_left {
+        0
+    } else {
+        chars.iter().take_while(|(_, c)| c.is_whitespace()).count()
+    };
+    let trail = if cut_right {
+        0
+    } else {
+        chars[lead..]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| c.is_whitespace())
+            .count()
+    };
     chars.truncate(chars.len() - trail);
     chars.drain(..lead);
     let to_char = |byte: usize| chars.partition_point(|(i, _)| *i < byte);
@@ -630,22 +665,22 @@ pub fn snippet(line: &str, matches: &[Range<usize>]) -> (String, Vec<Range<usize
         }
     }
     let n = chars.len();
-    if n <= SNIPPET_CHARS {
-        return (chars.into_iter().map(|(_, c)| c).collect(), merged);
-    }
-    let first = merged.first().map_or(0, |r| r.start);
-    let mut from = first.saturating_sub(SNIPPET_LEAD);
-    let to = (from + SNIPPET_CHARS).min(n);
-    from = to.saturating_sub(SNIPPET_CHARS);
+    let (from, to) = if n <= SNIPPET_CHARS {
+        (0, n)
+    } else {
+        let first = merged.first().map_or(0, |r| r.start);
+        let to = (first.saturating_sub(SNIPPET_LEAD) + SNIPPET_CHARS).min(n);
+        (to.saturating_sub(SNIPPET_CHARS), to)
+    };
     let mut out = String::new();
-    let shift = if from > 0 {
+    let shift = if from > 0 || cut_left {
         out.push('…');
         1
     } else {
         0
     };
     out.extend(chars[from..to].iter().map(|(_, c)| c));
-    if to < n {
+    if to < n || cut_right {
         out.push('…');
     }
     let ranges = merged
@@ -718,6 +753,21 @@ mod tests {
         assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
         let chars: Vec<char> = s.chars().collect();
         assert_eq!(chars[r[0].clone()].iter().collect::<String>(), "end");
+    }
+
+    #[test]
+    fn snippets_of_very_long_lines_only_look_near_the_match() {
+        let long = format!("{}é needle ü{}", "a".repeat(5000), "b".repeat(5000));
+        let at = long.find("needle").expect("needle");
+        let (s, r) = snippet(&long, &[at..at + 6]);
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 2);
+        let chars: Vec<char> = s.chars().collect();
+        assert_eq!(chars[r[0].clone()].iter().collect::<String>(), "needle");
+        assert_eq!(r[0].start, SNIPPET_LEAD + 1);
+        // A match near the start of a long line: no cut on the left.
+        let (s, r) = snippet(&long[4990..], &[0..3]);
+        assert!(!s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(r, vec![0..3]);
     }
 
     #[test]
