@@ -601,18 +601,37 @@ fn line_hits(index: usize, text: &str, mut ranges: Vec<Range<usize>>) -> Vec<Hit
 /// [`SNIPPET_CHARS`] around the first match; with the matches as character ranges in it. `matches`
 /// are byte ranges in `line`.
 pub fn snippet(line: &str, matches: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
-    // Work on a byte window that surely holds the snippet, so a hit on a long line (a paragraph
-    // written as one line) costs the same as one on a short line.
-    let span = SNIPPET_CHARS * 4;
-    let first = matches.iter().map(|m| m.start).min().unwrap_or(0);
-    let mut a = first.saturating_sub(span).min(line.len());
-    while !line.is_char_boundary(a) {
-        a -= 1;
+    // Work on a window that holds the snippet, so a hit on a long line (a paragraph written as
+    // one line) costs about the same as one on a short line: up to SNIPPET_CHARS characters after
+    // the first match, and SNIPPET_LEAD before it, or more when the line ends too soon after it.
+    let mut first = matches
+        .iter()
+        .map(|m| m.start)
+        .min()
+        .unwrap_or(0)
+        .min(line.len());
+    while !line.is_char_boundary(first) {
+        first -= 1;
     }
-    let mut b = first.saturating_add(span).min(line.len());
-    while !line.is_char_boundary(b) {
-        b += 1;
+    let mut after = 0;
+    let mut b = line.len();
+    for (i, _) in line[first..].char_indices() {
+        if after == SNIPPET_CHARS + 1 {
+            b = first + i;
+            break;
+        }
+        after += 1;
     }
+    let before = if after > SNIPPET_CHARS - SNIPPET_LEAD {
+        SNIPPET_LEAD + 1
+    } else {
+        SNIPPET_CHARS + 1
+    };
+    let a = line[..first]
+        .char_indices()
+        .rev()
+        .nth(before - 1)
+        .map_or(0, |(i, _)| i);
     let local: Vec<Range<usize>> = matches
         .iter()
         .map(|m| m.start.clamp(a, b) - a..m.end.clamp(a, b) - a)
