@@ -143,6 +143,28 @@ fn search_note(
 
 /// Searches every note on all cores and hands each hit to `sink` on the calling thread, in path
 /// order, line by line, as chunks of notes finish. Stops early when `cancel` is set.
+///
+/// A browser runs it on a thread of its own and cancels it when the query changes:
+///
+/// ```
+/// use std::sync::{mpsc, Arc};
+/// use engram::fulltext::{search, Cancel, Query};
+/// use engram::vault::Vault;
+///
+/// let vault = Arc::new(Vault::from_files([("a.md", "hello world\nhello again")]));
+/// let (tx, rx) = mpsc::channel();
+/// let cancel = Cancel::new(); // keep a clone; `cancel.cancel()` on the next keystroke
+/// let (v, c) = (Arc::clone(&vault), cancel.clone());
+/// let query = Query::parse("hello").expect("valid query");
+/// let worker = std::thread::spawn(move || {
+///     search(&v, &query, &c, |hit| {
+///         let _ = tx.send(hit); // the receiver may be gone: the search was abandoned
+///     })
+/// });
+/// let lines: Vec<usize> = rx.iter().map(|hit| hit.line).collect();
+/// assert_eq!(lines, [1, 2]);
+/// assert!(!worker.join().expect("search thread").cancelled);
+/// ```
 pub fn search(
     vault: &Vault,
     query: &Query,
