@@ -559,3 +559,19 @@ pub fn unresolved(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8>
     }
     Ok(EXIT_OK)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlighting_wraps_each_match() {
+        let m = theme::ANSI_MATCH;
+        let r = theme::ANSI_RESET;
+        assert_eq!(
+            highlighted("née fox", &[0..3, 4..7]),
+            format!("{m}née{r} {m}fox{r}")
+        );
+        assert_eq!(highlighted("abc", &[]), "abc");
+    }
+}

@@ -188,6 +188,11 @@ pub fn search(
             })
             .collect();
         for r in results {
+            // A cancelled search hands over nothing more, even from notes already searched.
+            if cancel.is_cancelled() {
+                report.cancelled = true;
+                break;
+            }
             let hits = match r {
                 NoteResult::Skipped => {
                     report.cancelled = true;

@@ -315,6 +315,7 @@ fn meta_match(field: Field, needle: &str, case_sensitive: bool, note: &Note) -> 
             })
         }
         Field::File => note.path.rsplit_once('/').map_or(&*note.path, |(_, n)| n),
+        // Content terms are compiled to `Node::Content` and never get here.
         Field::Path | Field::Content => &note.path,
     };
     if case_sensitive {
