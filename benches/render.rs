@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use engram::graph::Graph;
 use engram::render::{self, RenderCache, RenderOptions};
-use engram::vault::{build_note, Vault};
+use engram::vault::Vault;
 
 const WIDTH: u16 = 100;
 
@@ -65,12 +65,12 @@ fn main() {
             let Ok(v) = Vault::load(&Path::new(&root).join(corpus)) else {
                 continue;
             };
-            let Some((i, n)) = v.notes.iter().enumerate().max_by_key(|(_, n)| n.text.len()) else {
+            let Some((i, n)) = v.notes.iter().enumerate().max_by_key(|(_, n)| n.size) else {
                 continue;
             };
             if best
                 .as_ref()
-                .is_none_or(|(bv, bi)| bv.notes[*bi].text.len() < n.text.len())
+                .is_none_or(|(bv, bi)| bv.notes[*bi].size < n.size)
             {
                 best = Some((v, i));
             }
@@ -78,24 +78,14 @@ fn main() {
         if let Some((v, i)) = best {
             let g = Graph::build(&v);
             let name = format!("largest corpus note: {}", v.notes[i].path);
-            row(&name, v.notes[i].text.len(), time(&v, &g, i, 20));
+            row(&name, v.notes[i].size as usize, time(&v, &g, i, 20));
         }
     } else {
         println!("(ENGRAM_CORPORA is not set: the corpus note is skipped)");
     }
     let text = generated_note(1 << 20);
     let bytes = text.len();
-    let mut diags = Vec::new();
-    let v = Vault {
-        notes: vec![build_note(
-            "big.md".into(),
-            text,
-            bytes as u64,
-            None,
-            &mut diags,
-        )],
-        ..Vault::default()
-    };
+    let v = Vault::from_files([("big.md", text)]);
     let g = Graph::build(&v);
     row("generated 1 MB note", bytes, time(&v, &g, 0, 3));
 

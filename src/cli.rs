@@ -58,6 +58,17 @@ pub enum Command {
     Stats(JsonArg),
     /// Print a note rendered as the browser shows it.
     Show(ShowArgs),
+    /// Search the notes' text with Obsidian's search syntax; prints `path:line: snippet` per
+    /// matching line. Exits 0 when something matched, 1 when nothing did, 2 on a bad query.
+    Grep(GrepArgs),
+    /// List every tag (frontmatter and inline) as a tree, with the number of notes carrying each
+    /// tag or a tag nested under it.
+    Tags(JsonArg),
+    /// List the notes with no links in or out (URLs and links to themselves do not count).
+    Orphans(JsonArg),
+    /// List the link targets that name no note or file, most used first, with the `path:line` of
+    /// every use.
+    Unresolved(JsonArg),
 }
 
 /// `--json`.
@@ -77,6 +88,57 @@ pub struct NoteArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+/// Arguments of `grep`.
+#[derive(Debug, Clone, Args)]
+#[command(after_long_help = GREP_SYNTAX)]
+pub struct GrepArgs {
+    /// The query; several arguments are joined with spaces. Quote it in the shell to keep
+    /// `"phrases"` and parentheses: engram grep 'line:(dopamine "reward pathway") -tag:draft'
+    #[arg(required = true, allow_hyphen_values = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Print JSON instead of text: an array with one object per matching line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl GrepArgs {
+    /// The query as one string. Once a query argument starts with `-`, clap takes every later
+    /// argument as query text, so a `--json` among them is the flag, not text.
+    pub fn query_text(&self) -> String {
+        let words: Vec<&str> = self
+            .query
+            .iter()
+            .map(String::as_str)
+            .filter(|a| *a != "--json")
+            .collect();
+        words.join(" ")
+    }
+
+    /// Whether `--json` was given, before or after the query.
+    pub fn wants_json(&self) -> bool {
+        self.json || self.query.iter().any(|a| a == "--json")
+    }
+}
+
+/// The query syntax, shown by `engram grep --help`.
+const GREP_SYNTAX: &str = "\
+Query syntax (Obsidian's search):
+  foo bar            notes holding both words (anywhere, frontmatter included); lines with either
+  \"star wars\"        an exact phrase (\\\" for a quote inside)
+  foo OR bar         either; AND binds tighter: a b OR c d = (a b) OR (c d)
+  foo (bar OR baz)   parentheses group
+  foo -bar           exclude a word, a \"phrase\", an operator (-tag:x) or a group -(a b)
+  file:2024          file name (with extension) contains the text
+  path:\"daily/2024\"  vault path contains the text
+  tag:inbox          tag #inbox or any #inbox/... (case-insensitive, # optional)
+  content:foo        the note's text (same as a bare word)
+  line:(foo bar)     both on one line
+  block:(foo bar)    both in one block (run of non-blank lines)
+  section:(foo bar)  both between the same two headings
+  task:call, task-todo:call, task-done:call   on a task line (- [ ] / - [x])
+  match-case:Foo, ignore-case:FOO   force the case for one term or group
+Case: ignored unless the query holds an uppercase letter (smart case).";
 
 /// Arguments of `show`.
 #[derive(Debug, Clone, Args)]

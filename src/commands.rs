@@ -7,14 +7,19 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
+use crate::fulltext::{self, Cancel, Hit, Query};
 use crate::graph::{Anchor, FileRef, Graph, LinkRef, Resolution};
 use crate::markdown::{LineIndex, Link};
+use crate::theme;
 use crate::vault::Vault;
+use crate::{loose, tags};
 
 /// Exit code: the command ran and found nothing wrong.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: `check` found a problem.
 pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: `grep` found nothing.
+pub const EXIT_NO_MATCH: u8 = 1;
 /// Exit code: a usage or I/O error.
 pub const EXIT_ERROR: u8 = 2;
 
@@ -403,5 +408,195 @@ pub fn file_path(vault: &Vault, f: FileRef) -> &str {
     match f {
         FileRef::Note(i) => &vault.notes[i].path,
         FileRef::Attachment(i) => &vault.attachments[i].path,
+    }
+}
+
+/// Writes a snippet with its match ranges wrapped in ANSI highlight codes.
+fn highlighted(snippet: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(snippet.len() + ranges.len() * 12);
+    let mut r = ranges.iter().peekable();
+    for (i, c) in snippet.chars().enumerate() {
+        if r.peek().is_some_and(|x| x.start == i) {
+            out.push_str(theme::ANSI_MATCH);
+        }
+        out.push(c);
+        if r.peek().is_some_and(|x| x.end == i + 1) {
+            out.push_str(theme::ANSI_RESET);
+            r.next();
+        }
+    }
+    out
+}
+
+fn hit_json(l: &Loaded, h: &Hit) -> Value {
+    let n = &l.vault.notes[h.note];
+    json!({
+        "path": n.path,
+        "line": h.line,
+        "title": n.title,
+        "snippet": h.snippet,
+        "ranges": h.ranges.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+    })
+}
+
+/// `engram grep QUERY`: every matching line, streamed in path order as the search finds it.
+///
+/// Text: `path:line: snippet`, with the path, line and matches coloured when `color` is set (stdout
+/// is a terminal). JSON: an array with one object per line on a line of its own: `path`, `line`,
+/// `title`, `snippet` and `ranges` (character ranges of the matches in the snippet). Exits 0 when
+/// something matched, 1 when nothing did, 2 on a bad query.
+pub fn grep(
+    l: &Loaded,
+    query: &str,
+    json: bool,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let q = match Query::parse(query) {
+        Ok(q) => q,
+        Err(e) => return usage(format!("bad query {query:?}: {e}")),
+    };
+    let cancel = Cancel::new();
+    let mut failed: Option<io::Error> = None;
+    let mut first = true;
+    if json {
+        write!(out, "[")?;
+    }
+    let report = fulltext::search(&l.vault, &q, &cancel, |h| {
+        if failed.is_some() {
+            return;
+        }
+        let r = if json {
+            let sep = if first { "\n  " } else { ",\n  " };
+            write!(out, "{sep}{}", hit_json(l, &h))
+        } else {
+            let path = sanitize(&l.vault.notes[h.note].path);
+            if color {
+                writeln!(
+                    out,
+                    "{}{path}{}:{}{}{}: {}",
+                    theme::ANSI_PATH,
+                    theme::ANSI_RESET,
+                    theme::ANSI_LINE,
+                    h.line,
+                    theme::ANSI_RESET,
+                    highlighted(&h.snippet, &h.ranges)
+                )
+            } else {
+                writeln!(out, "{path}:{}: {}", h.line, h.snippet)
+            }
+        };
+        first = false;
+        if let Err(e) = r {
+            failed = Some(e);
+            cancel.cancel();
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
+    }
+    for e in &report.errors {
+        eprintln!("engram: {e}");
+    }
+    Ok(if report.hits > 0 {
+        EXIT_OK
+    } else {
+        EXIT_NO_MATCH
+    })
+}
+
+/// `engram tags`: the tag tree, one tag a line, indented by depth, with the number of notes that
+/// carry the tag or a tag nested under it. JSON: the tree as nested objects with `name` (last
+/// segment), `tag` (full name), `notes`, `own` (notes carrying exactly this tag) and `children`.
+pub fn tags(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let tree = tags::tag_tree(&l.graph);
+    if json {
+        write_json(out, &serde_json::to_value(&tree).map_err(io::Error::other)?)?;
+        return Ok(EXIT_OK);
+    }
+    for (depth, n) in tags::flatten(&tree) {
+        writeln!(
+            out,
+            "{:indent$}#{}  {}",
+            "",
+            sanitize(&n.tag),
+            n.notes,
+            indent = depth * 2
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `engram orphans`: `path<TAB>title` for each note with no links in or out. JSON: an array of
+/// `{path, title}`.
+pub fn orphans(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let notes = loose::orphans(&l.vault, &l.graph);
+    if json {
+        let items: Vec<Value> = notes
+            .iter()
+            .map(|&i| json!({"path": l.vault.notes[i].path, "title": l.vault.notes[i].title}))
+            .collect();
+        write_json(out, &Value::Array(items))?;
+        return Ok(EXIT_OK);
+    }
+    for i in notes {
+        let n = &l.vault.notes[i];
+        writeln!(out, "{}\t{}", sanitize(&n.path), sanitize(&n.title))?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `engram unresolved`: each target that names nothing, most used first, as `target<TAB>count`,
+/// then `  path:line` for every use. JSON: an array of `{target, count, uses: [{path, line}]}`.
+pub fn unresolved(l: &Loaded, json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let targets = loose::unresolved(&l.graph);
+    let place = |r: LinkRef| {
+        let (note, line) = loose::link_place(&l.vault, r);
+        (&l.vault.notes[note].path, line)
+    };
+    if json {
+        let items: Vec<Value> = targets
+            .iter()
+            .map(|t| {
+                let uses: Vec<Value> = t
+                    .uses
+                    .iter()
+                    .map(|&r| {
+                        let (path, line) = place(r);
+                        json!({"path": path, "line": line})
+                    })
+                    .collect();
+                json!({"target": t.target, "count": t.uses.len(), "uses": uses})
+            })
+            .collect();
+        write_json(out, &Value::Array(items))?;
+        return Ok(EXIT_OK);
+    }
+    for t in targets {
+        writeln!(out, "{}\t{}", sanitize(&t.target), t.uses.len())?;
+        for &r in &t.uses {
+            let (path, line) = place(r);
+            writeln!(out, "  {}:{}", sanitize(path), line)?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlighting_wraps_each_match() {
+        let m = theme::ANSI_MATCH;
+        let r = theme::ANSI_RESET;
+        assert_eq!(
+            highlighted("née fox", &[0..3, 4..7]),
+            format!("{m}née{r} {m}fox{r}")
+        );
+        assert_eq!(highlighted("abc", &[]), "abc");
     }
 }

@@ -1,7 +1,8 @@
 //! engram: a terminal browser for Markdown note vaults.
 //!
 //! Data flows one way: files → [`vault`] (notes, frontmatter) → [`markdown`] (links, headings, tags
-//! with source ranges) → [`graph`] (resolved links, backlinks, tags). The domain modules hold no
+//! with source ranges) → [`graph`] (resolved links, backlinks, tags) → [`fulltext`] (search),
+//! [`tags`] (the tag tree) and [`loose`] (orphans, unresolved targets, diagnostics). The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
 //!
 //! The browser builds on them: [`search`] (fuzzy matching of names), [`render`] (a note as styled
@@ -11,10 +12,13 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod fulltext;
 pub mod graph;
+pub mod loose;
 pub mod markdown;
 pub mod render;
 pub mod search;
+pub mod tags;
 pub mod theme;
 pub mod ui;
 pub mod vault;

@@ -47,6 +47,16 @@ fn run(cli: Cli) -> io::Result<u8> {
         Some(Command::Backlinks(a)) => commands::backlinks(&loaded, &a.note, a.json, &mut out)?,
         Some(Command::Check(a)) => commands::check(&loaded, a.json, &mut out)?,
         Some(Command::Stats(a)) => commands::stats(&loaded, load_ms, a.json, &mut out)?,
+        Some(Command::Grep(a)) => commands::grep(
+            &loaded,
+            &a.query_text(),
+            a.wants_json(),
+            io::stdout().is_terminal(),
+            &mut out,
+        )?,
+        Some(Command::Tags(a)) => commands::tags(&loaded, a.json, &mut out)?,
+        Some(Command::Orphans(a)) => commands::orphans(&loaded, a.json, &mut out)?,
+        Some(Command::Unresolved(a)) => commands::unresolved(&loaded, a.json, &mut out)?,
         Some(Command::Show(a)) => show(&loaded, a, &mut out)?,
         None => browse(loaded, &cli.browse)?,
     };

@@ -162,7 +162,12 @@ impl Texts {
                     continue;
                 }
                 texts.map.insert(n, vault.read_text(n).unwrap_or_default());
-                for (link, res) in vault.notes[n].parsed.links.iter().zip(&graph.resolutions[n]) {
+                for (link, res) in vault.notes[n]
+                    .parsed
+                    .links
+                    .iter()
+                    .zip(&graph.resolutions[n])
+                {
                     if let (true, Some(target)) = (link.syntax.is_embed(), res.note()) {
                         next.push(target);
                     }

@@ -215,3 +215,11 @@ pub const CALLOUT_EXAMPLE: Style = Style::new().fg(Color::Indexed(141));
 pub const CALLOUT_QUOTE: Style = Style::new().fg(Color::Indexed(247));
 /// A callout's title row, laid over its colour.
 pub const CALLOUT_TITLE: Style = Style::new().add_modifier(Modifier::BOLD);
+/// ANSI start of a search match in `engram grep` output on a terminal (bold red, as grep).
+pub const ANSI_MATCH: &str = "\x1b[1;31m";
+/// ANSI start of a path in `engram grep` output on a terminal.
+pub const ANSI_PATH: &str = "\x1b[35m";
+/// ANSI start of a line number in `engram grep` output on a terminal.
+pub const ANSI_LINE: &str = "\x1b[32m";
+/// ANSI reset after [`ANSI_MATCH`], [`ANSI_PATH`] or [`ANSI_LINE`].
+pub const ANSI_RESET: &str = "\x1b[0m";
