@@ -1021,7 +1021,7 @@ fn no_size_and_no_popup_ever_panics() {
     assert_eq!(ui.screen().lines().count(), 1);
 }
 
-/// Prints the screens shown in README-browser.md. Regenerate them after a change to the look:
+/// Prints the screens shown in README.md. Regenerate them after a change to the look:
 /// `cargo test --test app readme_screens -- --ignored --nocapture`.
 #[test]
 #[ignore = "prints the README's screen captures"]
@@ -1042,7 +1042,7 @@ fn readme_row(keys: &str, what: &str) -> String {
 /// The README (or the browser fragment of it) documents every key the help lists.
 #[test]
 fn readme_lists_every_key() {
-    let docs: String = ["README.md", "README-browser.md"]
+    let docs: String = ["README.md"]
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect();
