@@ -147,6 +147,27 @@ impl RenderCache {
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
     map: HashMap<usize, String>,
+    /// Notes whose text was cut at [`RENDER_LIMIT`], with their full length in bytes.
+    cut: HashMap<usize, usize>,
+}
+
+/// The most of a note's text that is rendered. A larger note (a hostile or generated one) shows its
+/// first part and says how much is left, so opening it never freezes the browser for seconds.
+pub const RENDER_LIMIT: usize = 1 << 20;
+
+/// Cuts `text` at the last line break before [`RENDER_LIMIT`]; returns the full length if it did.
+fn cut_to_limit(text: &mut String) -> Option<usize> {
+    if text.len() <= RENDER_LIMIT {
+        return None;
+    }
+    let full = text.len();
+    let mut at = RENDER_LIMIT;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let at = text[..at].rfind('\n').map_or(at, |i| i + 1);
+    text.truncate(at);
+    Some(full)
 }
 
 impl Texts {
@@ -161,7 +182,11 @@ impl Texts {
                 if texts.map.contains_key(&n) || texts.map.len() > MAX_EMBEDS {
                     continue;
                 }
-                texts.map.insert(n, vault.read_text(n).unwrap_or_default());
+                let mut text = vault.read_text(n).unwrap_or_default();
+                if let Some(full) = cut_to_limit(&mut text) {
+                    texts.cut.insert(n, full);
+                }
+                texts.map.insert(n, text);
                 for (link, res) in vault.notes[n]
                     .parsed
                     .links
@@ -179,8 +204,14 @@ impl Texts {
     }
 
     /// Texts given directly, by note index (for tests and tools that already hold them).
-    pub fn from_map(map: HashMap<usize, String>) -> Texts {
-        Texts { map }
+    pub fn from_map(mut map: HashMap<usize, String>) -> Texts {
+        let mut cut = HashMap::new();
+        for (n, text) in &mut map {
+            if let Some(full) = cut_to_limit(text) {
+                cut.insert(*n, full);
+            }
+        }
+        Texts { map, cut }
     }
 
     /// The text of a note, or `""` if it was not gathered.
@@ -219,6 +250,23 @@ pub fn render_texts(
         r.properties(note);
     }
     r.document(note, Section::Whole, 0);
+    if let Some(full) = texts.cut.get(&note) {
+        let shown = texts.get(note).len();
+        let cw = r.out.content_width();
+        r.out.emit(Vec::new());
+        r.out.emit(wrap::truncate(
+            vec![Seg::plain(
+                format!(
+                    "… {} KB more not shown: this note is {} KB, engram renders its first {} KB",
+                    (full - shown) >> 10,
+                    full >> 10,
+                    shown >> 10
+                ),
+                theme::DIM,
+            )],
+            cw,
+        ));
+    }
     r.finish()
 }
 

@@ -871,3 +871,22 @@ fn the_cache_renders_once_per_width() {
     cache.forget(0);
     cache.clear();
 }
+
+/// Issue 7: a very large note renders its first megabyte and says what is left, so opening it never
+/// freezes the browser.
+#[test]
+fn a_huge_note_renders_its_first_part_and_says_so() {
+    let para = "A line of a very large note with a [[b]] link in it.\n\n";
+    let big = para.repeat((3 << 20) / para.len());
+    let (v, g) = vault(&[("a.md", big.as_str()), ("b.md", "")]);
+    let r = render::render(&v, &g, 0, &RenderOptions::new(80));
+    let text = render::to_plain(&r.lines);
+    let last = text.lines().last().expect("rows");
+    assert!(
+        last.starts_with("… ") && last.contains("KB more not shown"),
+        "{last}"
+    );
+    assert!(r.lines.len() < 2 * (render::RENDER_LIMIT / para.len()) + 10);
+    // Links in the rendered part are still followable.
+    assert!(r.anchors.len() > 10_000);
+}
