@@ -468,14 +468,15 @@ const CONTEXT_BEFORE: usize = 30;
 
 /// A link's line of context: the text before it, the link as shown, and the text after it.
 fn link_context(link: &Link) -> (String, String, String) {
-    let n = link.before.chars().count();
+    let before = strip_tags(&link.before);
+    let n = before.chars().count();
     let before = if n > CONTEXT_BEFORE {
-        let cut: String = link.before.chars().skip(n - CONTEXT_BEFORE).collect();
+        let cut: String = before.chars().skip(n - CONTEXT_BEFORE).collect();
         format!("…{cut}")
     } else {
-        link.before.clone()
+        before
     };
-    let after = link.after.as_str();
+    let after = strip_tags(&link.after);
     let shown = if link.syntax == LinkSyntax::Property {
         link.linktext()
     } else {
@@ -486,4 +487,27 @@ fn link_context(link: &Link) -> (String, String, String) {
         sanitize(&shown),
         sanitize(after.trim_end()),
     )
+}
+
+/// Drops HTML tags (`<br/>`, `<a class=...>`, `</a>`) from a line of context, as the rendered note
+/// does not show them either.
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+        match (is_tag, after.find('>')) {
+            (true, Some(close)) => {
+                out.push_str(&rest[..open]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
