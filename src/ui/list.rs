@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::{App, Focus};
+use crate::commands::sanitize;
 use crate::theme;
 
 /// The note list, drawn from the app's state.
@@ -23,7 +24,13 @@ impl Widget for &ListPane<'_> {
         let app = self.app;
         let l = &app.list;
         let focused = app.focus == Focus::List;
-        let title = format!(" Notes {} · {} ", l.order.len(), l.sort.name());
+        let mut title = Line::from(format!(" Notes {} · {} ", l.order.len(), l.sort.name()));
+        if let Some(tag) = &l.filter {
+            title.push_span(Span::styled(
+                format!("· #{} ", sanitize(tag)),
+                theme::FILTER,
+            ));
+        }
         let block = super::pane_block(title, focused);
         let inner = block.inner(area);
         block.render(area, buf);
