@@ -32,7 +32,9 @@ impl Widget for &FindPopup<'_> {
         let (app, f) = (self.app, self.state);
         Clear.render(popup, buf);
         let notes: std::collections::BTreeSet<usize> = f.hits.iter().map(|h| h.note).collect();
-        let mut count = if f.found > f.hits.len() {
+        let mut count = if f.error.is_some() || f.query.trim().is_empty() {
+            " Enter opens · Esc closes".to_string()
+        } else if f.found > f.hits.len() {
             format!(" first {} of {} lines", f.hits.len(), f.found)
         } else {
             format!(" {} lines in {} notes", f.found, notes.len())
