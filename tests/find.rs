@@ -574,3 +574,60 @@ fn switcher_ties_go_to_the_note_opened_most_recently() {
         .collect();
     assert_eq!(titles, vec!["alpha one", "beta", "alpha two"]);
 }
+
+// ---- robustness ------------------------------------------------------------------------------------
+
+#[test]
+fn no_size_and_no_new_view_ever_panics() {
+    let mut ui = Ui::sample(80, 24);
+    ui.key(KeyCode::Enter);
+    let views: [&[KeyCode]; 4] = [
+        &[KeyCode::Char('F'), KeyCode::Char('d'), KeyCode::Char('o')],
+        &[KeyCode::Char('F'), KeyCode::Char('(')],
+        &[KeyCode::Char('t')],
+        &[KeyCode::Char('u')],
+    ];
+    for keys in views {
+        for &k in keys {
+            ui.key(k);
+        }
+        for w in [0, 1, 2, 3, 5, 8, 13, 20, 40, 60, 100] {
+            for h in [0, 1, 2, 3, 4, 5, 8, 14, 30] {
+                ui.term.backend_mut().resize(w, h);
+                ui.app.handle_event(Event::Resize(w, h));
+                ui.screen();
+                ui.key(KeyCode::Down).key(KeyCode::PageDown);
+                ui.screen();
+            }
+        }
+        ui.term.backend_mut().resize(80, 24);
+        ui.app.handle_event(Event::Resize(80, 24));
+        ui.key(KeyCode::Esc);
+    }
+    ui.key(KeyCode::Char('n')).key(KeyCode::Char('N'));
+    ui.screen();
+}
+
+#[test]
+fn an_empty_vault_finds_nothing_without_panicking() {
+    let (_dir, loaded) = temp_vault(&[]);
+    let mut ui = Ui::with(loaded, 80, 24, Searching::Inline);
+    for code in [
+        KeyCode::Char('F'),
+        KeyCode::Char('x'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('n'),
+        KeyCode::Char('N'),
+        KeyCode::Char('t'),
+        KeyCode::Enter,
+        KeyCode::Char('u'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Esc,
+    ] {
+        ui.key(code);
+        ui.screen();
+    }
+    assert!(ui.app.view().is_none());
+}
