@@ -4,14 +4,17 @@
 //! [`App::update`] applies them. Drawing (in [`crate::ui`]) only reads the state. Notes are rendered
 //! once per (note, width) and cached here, never per frame.
 
+mod find;
 pub mod keymap;
 mod mouse;
 mod navigate;
 mod popups;
 pub mod terminal;
+mod views;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crossterm::event::{Event, MouseButton, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -22,6 +25,9 @@ use crate::render::{self, RenderOptions, Rendered};
 use crate::search::{Hit, Matcher, Session};
 use crate::ui;
 use keymap::Context;
+
+pub use find::{Find, Marks, Searching};
+pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
 const SWITCHER_LIMIT: usize = 100;
@@ -93,6 +99,18 @@ pub enum Action {
     DeleteChar,
     /// Clear the switcher query.
     ClearInput,
+    /// Open the full-text search.
+    OpenFind,
+    /// Jump to the next match of the last search in the note.
+    NextMatch,
+    /// Jump to the previous match of the last search in the note.
+    PrevMatch,
+    /// Open the tags view.
+    OpenTags,
+    /// Open the loose-ends view.
+    OpenLoose,
+    /// Take the results a background search has sent so far.
+    Pump,
     /// A letter typed while link hints are shown.
     HintKey(char),
     /// The wheel turned over a cell.
@@ -175,6 +193,12 @@ pub enum Mode {
     Hints(Hints),
     /// The help overlay is open.
     Help(Help),
+    /// The full-text search popup is open.
+    Find(Find),
+    /// The tags view is open.
+    Tags(Tags),
+    /// The loose-ends view is open.
+    Loose(Loose),
 }
 
 /// The quick switcher's state.
@@ -302,6 +326,8 @@ pub struct NoteList {
     pub sort: Sort,
     /// For each note (by index): its title, and its folder when another note has the same title.
     pub labels: Vec<(String, Option<String>)>,
+    /// The tag the list is filtered to, as the tags view spells it.
+    pub filter: Option<String>,
 }
 
 /// One note that links to the current note.
@@ -366,15 +392,18 @@ pub struct Options {
     pub opener: Opener,
     /// The terminal size to lay out for until the first resize.
     pub size: (u16, u16),
+    /// Where full-text searches run.
+    pub searching: Searching,
 }
 
 impl Default for Options {
-    /// No note open, 80x24, and an opener that refuses (for tests).
+    /// No note open, 80x24, an opener that refuses, and searches run inline (for tests).
     fn default() -> Self {
         Options {
             open: None,
             opener: Box::new(|_| Err("opening links is disabled".into())),
             size: (80, 24),
+            searching: Searching::Inline,
         }
     }
 }
@@ -390,7 +419,7 @@ enum At {
 
 /// The browser.
 pub struct App {
-    pub(crate) loaded: Loaded,
+    pub(crate) loaded: Arc<Loaded>,
     matcher: Matcher,
     opener: Opener,
     pub(crate) area: Rect,
@@ -405,6 +434,12 @@ pub struct App {
     pub(crate) backlinks: BacklinkList,
     pages: HashMap<(usize, u16), Page>,
     pub(crate) message: Option<Message>,
+    /// The running or last full-text search.
+    search: find::Search,
+    /// The matches of the last search marked in a note.
+    pub(crate) marks: Option<Marks>,
+    /// For each note opened in this session, when it was last opened (a counter).
+    recent: HashMap<usize, u64>,
 }
 
 /// The first source line shown at `row`.
@@ -478,8 +513,9 @@ impl App {
                 offset: 0,
                 sort: Sort::Title,
                 labels,
+                filter: None,
             },
-            loaded,
+            loaded: Arc::new(loaded),
             matcher,
             opener: opts.opener,
             area: Rect::new(0, 0, opts.size.0, opts.size.1),
@@ -493,6 +529,9 @@ impl App {
             backlinks: BacklinkList::default(),
             pages: HashMap::new(),
             message: None,
+            search: find::Search::new(opts.searching),
+            marks: None,
+            recent: HashMap::new(),
         };
         app.sort_list();
         app.list.selected = 0;
@@ -578,6 +617,9 @@ impl App {
             Mode::Outline(_) => Context::Outline,
             Mode::Hints(_) => Context::Hints,
             Mode::Help(_) => Context::Help,
+            Mode::Find(_) => Context::Find,
+            Mode::Tags(_) => Context::Tags,
+            Mode::Loose(_) => Context::Loose,
         }
     }
 
@@ -618,6 +660,10 @@ impl App {
             }
             Action::Resize { width, height } => self.area = Rect::new(0, 0, width, height),
             Action::Scroll { .. } => {}
+            Action::Pump => {
+                self.pump();
+                return;
+            }
             _ => self.message = None,
         }
         match self.mode {
@@ -626,6 +672,9 @@ impl App {
             Mode::Outline(_) => self.on_outline(action),
             Mode::Hints(_) => self.on_hints(action),
             Mode::Help(_) => self.on_help(action),
+            Mode::Find(_) => self.on_find(action),
+            Mode::Tags(_) => self.on_tags(action),
+            Mode::Loose(_) => self.on_loose(action),
         }
         self.refresh();
     }

@@ -92,6 +92,7 @@ fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
         app::Options {
             open,
             opener: app::terminal::system_opener(),
+            searching: app::Searching::Background,
             ..app::Options::default()
         },
     );

@@ -163,6 +163,13 @@ fn quick_terms(text: &str, terms: &[Vec<char>]) -> Option<i64> {
     terms.iter().map(|t| quick_score(text, t)).sum()
 }
 
+/// Orders hits of equal score by how recently their note was opened, the latest first, keeping
+/// the matcher's order otherwise. `recency` is larger for a more recently opened note, 0 for one
+/// never opened.
+pub fn prefer_recent(hits: &mut [Hit], recency: impl Fn(usize) -> u64) {
+    hits.sort_by_key(|h| (Reverse(h.score), Reverse(recency(h.note))));
+}
+
 /// The notes of a vault, indexed for fuzzy matching.
 pub struct Matcher {
     skim: SkimMatcherV2,
@@ -430,6 +437,19 @@ mod tests {
 
     fn vault(notes: &[(&str, &str)]) -> Vault {
         Vault::from_files(notes.iter().copied())
+    }
+
+    #[test]
+    fn equal_scores_prefer_the_recently_opened_note() {
+        let m = Matcher::new(&vault(&[("alpha one.md", ""), ("alpha two.md", "")]));
+        let mut hits = m.find("alpha", 10);
+        assert_eq!(hits[0].score, hits[1].score);
+        assert_eq!(hits[0].note, 0);
+        prefer_recent(&mut hits, |n| if n == 1 { 5 } else { 0 });
+        assert_eq!(hits[0].note, 1);
+        let mut better = m.find("one", 10);
+        prefer_recent(&mut better, |n| if n == 1 { 5 } else { 0 });
+        assert_eq!(better[0].note, 0, "a better score wins over recency");
     }
 
     fn sample() -> Vault {

@@ -48,6 +48,19 @@ pub const SECONDARY: Style = Style::new().fg(Color::DarkGray);
 pub const BACKLINK_SOURCE: Style = Style::new().fg(Color::Cyan);
 /// Characters the quick switcher's query matched.
 pub const MATCH: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+/// Text the last full-text search matched, in the note pane.
+pub const FOUND: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::LightYellow)
+    .add_modifier(Modifier::BOLD);
+/// The line of the match `n`/`N` (or the search results) went to.
+pub const FOUND_LINE: Style = Style::new().bg(Color::Indexed(237));
+/// Why a full-text query does not parse.
+pub const QUERY_ERROR: Style = Style::new().fg(Color::Red);
+/// The tag the note list is filtered to, in its title.
+pub const FILTER: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+/// A section heading in the loose-ends view.
+pub const VIEW_SECTION: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
 /// The switcher's input line.
 pub const INPUT: Style = Style::new().add_modifier(Modifier::BOLD);
 /// The cursor drawn at the end of the switcher's input.

@@ -4,12 +4,14 @@
 //! the layout below is a pure function the app also uses to map mouse clicks and page sizes.
 
 pub mod backlinks;
+pub mod find;
 pub mod help;
 pub mod list;
 pub mod note;
 pub mod outline;
 pub mod status;
 pub mod switcher;
+pub mod views;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
@@ -240,6 +242,13 @@ impl Widget for &App {
             })
                 .render(area, buf),
             Mode::Help(h) => (&help::HelpPopup { state: h }).render(area, buf),
+            Mode::Find(f) => (&find::FindPopup {
+                app: self,
+                state: f,
+            })
+                .render(area, buf),
+            Mode::Tags(t) => (&views::TagsPopup { state: t }).render(area, buf),
+            Mode::Loose(l) => (&views::LoosePopup { state: l }).render(area, buf),
             Mode::Browse | Mode::Hints(_) => {}
         }
     }

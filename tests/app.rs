@@ -62,6 +62,7 @@ impl Ui {
                     Ok(())
                 }),
                 size: (width, height),
+                ..Options::default()
             },
         );
         let term = Terminal::new(TestBackend::new(width, height)).expect("test terminal");

@@ -224,6 +224,27 @@ fn switcher_follow_back_and_quit_restores_the_terminal() {
 }
 
 #[test]
+fn full_text_results_stream_in_from_the_background_and_open_at_the_line() {
+    let mut s = Session::start(&["notes"], 100, 30);
+    s.wait_for("the note list", |s| s.contains("Notes 24 · title"));
+    s.send("F");
+    s.wait_for("the search popup", |s| s.contains("Search every note"));
+    // Typed in one burst: each key cancels the search before it; only the last one's results show,
+    // and they arrive with no further key pressed (the loop wakes to take them).
+    s.send("dopamine");
+    s.wait_for("the results", |s| {
+        s.contains("> dopamine") && s.contains("19 lines in 8 notes")
+    });
+    s.send("\r");
+    let screen = s.status_has("ai_and_computational_models_in_neuroscience.md ·");
+    assert!(!screen.contains("Search every note"), "the popup closed");
+    s.send("n");
+    s.status_has("Match 2 of 2: line 13");
+    s.send("q");
+    assert!(s.finish(), "engram exits successfully");
+}
+
+#[test]
 fn open_flag_starts_at_the_note_and_ctrl_c_quits() {
     let mut s = Session::start(&["notes", "--open", "welcome"], 80, 24);
     let screen = s.status_has("welcome.md ·");

@@ -22,6 +22,12 @@ pub enum Context {
     Hints,
     /// The help overlay.
     Help,
+    /// The full-text search popup: printable keys type into the query.
+    Find,
+    /// The tags view.
+    Tags,
+    /// The loose-ends view.
+    Loose,
 }
 
 impl Context {
@@ -34,6 +40,9 @@ impl Context {
             Context::Outline => "Outline",
             Context::Hints => "Link hints",
             Context::Help => "This help",
+            Context::Find => "Full-text search",
+            Context::Tags => "Tags",
+            Context::Loose => "Loose ends",
         }
     }
 }
@@ -102,7 +111,7 @@ const fn bind(
     }
 }
 
-use Context::{Any, Browse, Help, Hints, Outline, Switcher};
+use Context::{Any, Browse, Find, Help, Hints, Loose, Outline, Switcher, Tags};
 
 /// Every key engram answers to, in the order the help lists them.
 #[rustfmt::skip]
@@ -128,11 +137,16 @@ pub const BINDINGS: &[Binding] = &[
     bind(Browse, &[code(KeyCode::Backspace), alt(KeyCode::Left)], Action::Back, "back"),
     bind(Browse, &[alt(KeyCode::Right)], Action::Forward, "forward"),
     bind(Browse, &[ch('/'), ctrl('p')], Action::OpenSwitcher, "quick switcher: find a note by title, alias or path"),
+    bind(Browse, &[ch('F'), ctrl('f')], Action::OpenFind, "full-text search: find lines in every note"),
+    bind(Browse, &[ch('n')], Action::NextMatch, "next match of the last search in the note"),
+    bind(Browse, &[ch('N')], Action::PrevMatch, "previous match of the last search in the note"),
+    bind(Browse, &[ch('t'), ch('#')], Action::OpenTags, "tags: choose one to filter the note list"),
+    bind(Browse, &[ch('u')], Action::OpenLoose, "loose ends: unresolved links, orphans, problems"),
     bind(Browse, &[ch('b')], Action::ToggleBacklinks, "focus the backlinks; again to return to the note"),
     bind(Browse, &[ch('o')], Action::OpenOutline, "outline: the headings of the note"),
     bind(Browse, &[ch('s')], Action::CycleSort, "sort the list by title, path or modified time"),
     bind(Browse, &[ch('?')], Action::ToggleHelp, "this help"),
-    bind(Browse, &[code(KeyCode::Esc)], Action::Cancel, "clear the link selection"),
+    bind(Browse, &[code(KeyCode::Esc)], Action::Cancel, "clear the link selection, search marks, tag filter"),
     bind(Browse, &[ch('q')], Action::Quit, "quit"),
     // Quick switcher.
     bind(Switcher, &[code(KeyCode::Down), ctrl('n')], Action::Down, "next match"),
@@ -143,6 +157,33 @@ pub const BINDINGS: &[Binding] = &[
     bind(Switcher, &[code(KeyCode::Backspace)], Action::DeleteChar, "delete the last character"),
     bind(Switcher, &[ctrl('u')], Action::ClearInput, "clear the query"),
     bind(Switcher, &[code(KeyCode::Esc)], Action::Cancel, "close without opening"),
+    // Full-text search.
+    bind(Find, &[code(KeyCode::Down), ctrl('n')], Action::Down, "next result"),
+    bind(Find, &[code(KeyCode::Up), ctrl('p')], Action::Up, "previous result"),
+    bind(Find, &[code(KeyCode::PageDown)], Action::PageDown, "a page of results down"),
+    bind(Find, &[code(KeyCode::PageUp)], Action::PageUp, "a page of results up"),
+    bind(Find, &[code(KeyCode::Enter)], Action::Activate, "open the note at the result's line, matches marked"),
+    bind(Find, &[code(KeyCode::Backspace)], Action::DeleteChar, "delete the last character"),
+    bind(Find, &[ctrl('u')], Action::ClearInput, "clear the query"),
+    bind(Find, &[code(KeyCode::Esc)], Action::Cancel, "close; n and N still find the query in notes"),
+    // Tags.
+    bind(Tags, &[ch('j'), code(KeyCode::Down)], Action::Down, "next tag"),
+    bind(Tags, &[ch('k'), code(KeyCode::Up)], Action::Up, "previous tag"),
+    bind(Tags, &[ch('g'), code(KeyCode::Home)], Action::Top, "first tag"),
+    bind(Tags, &[ch('G'), code(KeyCode::End)], Action::Bottom, "last tag"),
+    bind(Tags, &[code(KeyCode::PageDown)], Action::PageDown, "a page of tags down"),
+    bind(Tags, &[code(KeyCode::PageUp)], Action::PageUp, "a page of tags up"),
+    bind(Tags, &[code(KeyCode::Enter)], Action::Activate, "filter the note list to it; again to show all"),
+    bind(Tags, &[code(KeyCode::Esc), ch('t'), ch('q')], Action::Cancel, "close"),
+    // Loose ends.
+    bind(Loose, &[ch('j'), code(KeyCode::Down)], Action::Down, "next row"),
+    bind(Loose, &[ch('k'), code(KeyCode::Up)], Action::Up, "previous row"),
+    bind(Loose, &[ch('g'), code(KeyCode::Home)], Action::Top, "first row"),
+    bind(Loose, &[ch('G'), code(KeyCode::End)], Action::Bottom, "last row"),
+    bind(Loose, &[code(KeyCode::PageDown)], Action::PageDown, "a page down"),
+    bind(Loose, &[code(KeyCode::PageUp)], Action::PageUp, "a page up"),
+    bind(Loose, &[code(KeyCode::Enter)], Action::Activate, "open the note at the link, or the note itself"),
+    bind(Loose, &[code(KeyCode::Esc), ch('u'), ch('q')], Action::Cancel, "close"),
     // Outline.
     bind(Outline, &[ch('j'), code(KeyCode::Down)], Action::Down, "next heading"),
     bind(Outline, &[ch('k'), code(KeyCode::Up)], Action::Up, "previous heading"),
@@ -166,6 +207,11 @@ pub const BINDINGS: &[Binding] = &[
 /// Keys that are not single table rows, listed in the help after the table: typed text and the mouse.
 pub const EXTRA_HELP: &[(Context, &str, &str)] = &[
     (Switcher, "text", "type to narrow the matches (fuzzy)"),
+    (
+        Find,
+        "text",
+        "type a query (words, \"phrases\", OR, -not, tag:…)",
+    ),
     (Hints, "a-z", "type a link's label to follow it"),
     (Any, "wheel", "scroll the pane under the pointer"),
     (
@@ -208,7 +254,7 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         return Some(a);
     }
     match (context, k.code) {
-        (Switcher, KeyCode::Char(c)) if k.mods.is_empty() => Some(Action::Input(c)),
+        (Switcher | Find, KeyCode::Char(c)) if k.mods.is_empty() => Some(Action::Input(c)),
         (Hints, KeyCode::Char(c)) if k.mods.is_empty() => Some(Action::HintKey(c)),
         _ => None,
     }
@@ -297,7 +343,7 @@ mod tests {
 
     #[test]
     fn ctrl_c_quits_everywhere_and_q_types_in_the_switcher() {
-        for ctx in [Browse, Switcher, Outline, Hints, Help] {
+        for ctx in [Browse, Switcher, Outline, Hints, Help, Find, Tags, Loose] {
             assert_eq!(
                 action(ctx, press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
                 Some(Action::Quit)

@@ -59,6 +59,11 @@ impl App {
                 }
             }
             Action::OpenOutline => self.open_outline(),
+            Action::OpenFind => self.open_find(),
+            Action::NextMatch => self.step_match(true),
+            Action::PrevMatch => self.step_match(false),
+            Action::OpenTags => self.open_tags(),
+            Action::OpenLoose => self.open_loose(),
             Action::CycleSort => {
                 self.list.sort = self.list.sort.next();
                 self.sort_list();
@@ -66,8 +71,13 @@ impl App {
             }
             Action::ToggleHelp => self.mode = Mode::Help(Help::default()),
             Action::Cancel => {
-                if let Some(v) = self.view.as_mut() {
+                // One thing at a time: the link selection, the search marks, then the tag filter.
+                if let Some(v) = self.view.as_mut().filter(|v| v.link.is_some()) {
                     v.link = None;
+                } else if self.marks.is_some() {
+                    self.marks = None;
+                } else if self.list.filter.is_some() {
+                    self.set_filter(None);
                 }
             }
             Action::Scroll { column, row, down } => self.wheel(column, row, down),
@@ -303,6 +313,8 @@ impl App {
     /// Makes `view` the current view: backlinks, list selection and the rendered page follow.
     pub(super) fn show(&mut self, view: View) {
         self.view = Some(view);
+        let tick = self.recent.values().max().map_or(1, |t| t + 1);
+        self.recent.insert(view.note, tick);
         self.focus = Focus::Note;
         self.load_backlinks(view.note);
         if let Some(pos) = self.list.order.iter().position(|&n| n == view.note) {
@@ -449,7 +461,10 @@ impl App {
     pub(super) fn sort_list(&mut self) {
         let notes = &self.loaded.vault.notes;
         let keep = self.list.order.get(self.list.selected).copied();
-        let mut order: Vec<usize> = (0..notes.len()).collect();
+        let mut order: Vec<usize> = match &self.list.filter {
+            Some(tag) => crate::tags::notes_with_tag(&self.loaded.graph, tag),
+            None => (0..notes.len()).collect(),
+        };
         match self.list.sort {
             Sort::Title => order.sort_by_cached_key(|&i| (notes[i].title.to_lowercase(), i)),
             Sort::Path => {}
@@ -459,6 +474,9 @@ impl App {
         if let Some(pos) = keep.and_then(|k| self.list.order.iter().position(|&n| n == k)) {
             self.list.selected = pos;
             self.list.offset = reveal(0, pos, self.list_height());
+        } else {
+            self.list.selected = 0;
+            self.list.offset = 0;
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The popups' keys: quick switcher, outline, link hints and help.
 
-use crate::search::{Field, Hit, Session};
+use crate::search::{prefer_recent, Field, Hit, Session};
 use crate::ui;
 
 use super::{step, Action, App, At, Mode, SWITCHER_LIMIT};
@@ -10,13 +10,17 @@ impl App {
         let Mode::Switcher(s) = &mut self.mode else {
             return;
         };
+        let recent = &self.recent;
+        let recency = |note: usize| recent.get(&note).copied().unwrap_or(0);
         s.hits = if s.query.trim().is_empty() {
             s.session = Session::new();
-            self.list
-                .order
-                .iter()
+            // Notes opened in this session first, the latest on top, then the list.
+            let mut order = self.list.order.clone();
+            order.sort_by_key(|&n| std::cmp::Reverse(recency(n)));
+            order
+                .into_iter()
                 .take(SWITCHER_LIMIT)
-                .map(|&note| Hit {
+                .map(|note| Hit {
                     note,
                     score: 0,
                     field: Field::Title,
@@ -24,8 +28,11 @@ impl App {
                 })
                 .collect()
         } else {
-            self.matcher
-                .find_in(&mut s.session, &s.query, SWITCHER_LIMIT)
+            let mut hits = self
+                .matcher
+                .find_in(&mut s.session, &s.query, SWITCHER_LIMIT);
+            prefer_recent(&mut hits, recency);
+            hits
         };
         s.selected = 0;
     }

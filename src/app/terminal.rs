@@ -16,10 +16,12 @@ use crossterm::{cursor, execute};
 use ratatui::DefaultTerminal;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGTSTP};
 
-use super::{App, Opener, Request};
+use super::{Action, App, Opener, Request};
 
 /// How often the loop looks for a termination signal while no key arrives.
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
+/// How often the loop takes a running search's results while no key arrives.
+const SEARCH_POLL: Duration = Duration::from_millis(30);
 
 /// The terminal in browser state: raw mode, alternate screen, mouse capture. Dropping it puts the
 /// terminal back, so an early `?` return restores it too.
@@ -98,11 +100,26 @@ pub fn run(app: &mut App) -> io::Result<()> {
     app.handle_event(Event::Resize(size.width, size.height));
     loop {
         session.terminal.draw(|frame| app.draw(frame))?;
-        // Wait for an event, looking up now and then for a signal that asks us to stop.
-        while !event::poll(SIGNAL_POLL)? {
+        // Wait for an event, looking up now and then for a signal that asks us to stop, and for
+        // the results of a running search, which are drawn as they come.
+        let mut woken = false;
+        loop {
+            let searching = app.searching();
+            let wait = if searching { SEARCH_POLL } else { SIGNAL_POLL };
+            if event::poll(wait)? {
+                break;
+            }
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
+            if searching {
+                app.update(Action::Pump);
+                woken = true;
+                break;
+            }
+        }
+        if woken {
+            continue;
         }
         app.handle_event(event::read()?);
         // Apply every event already waiting before drawing again, so fast typing or a burst of
@@ -112,6 +129,9 @@ pub fn run(app: &mut App) -> io::Result<()> {
         }
         if app.should_quit() || stop.load(Ordering::Relaxed) {
             return Ok(());
+        }
+        if app.searching() {
+            app.update(Action::Pump);
         }
         if let Some(request) = app.take_request() {
             match request {

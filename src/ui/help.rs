@@ -17,9 +17,12 @@ pub struct HelpPopup<'a> {
 }
 
 /// The order the help lists contexts in.
-const SECTIONS: [Context; 6] = [
+const SECTIONS: [Context; 9] = [
     Context::Browse,
     Context::Switcher,
+    Context::Find,
+    Context::Tags,
+    Context::Loose,
     Context::Outline,
     Context::Hints,
     Context::Help,

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::{App, Focus};
+use crate::commands::sanitize;
 use crate::theme;
 
 /// The note list, drawn from the app's state.
@@ -23,7 +24,13 @@ impl Widget for &ListPane<'_> {
         let app = self.app;
         let l = &app.list;
         let focused = app.focus == Focus::List;
-        let title = format!(" Notes {} · {} ", l.order.len(), l.sort.name());
+        // The filter goes before the sort order, which matters less when the title is cut.
+        let mut title = Line::from(format!(" Notes {} · ", l.order.len()));
+        if let Some(tag) = &l.filter {
+            title.push_span(Span::styled(format!("#{}", sanitize(tag)), theme::FILTER));
+            title.push_span(Span::raw(" · "));
+        }
+        title.push_span(Span::raw(format!("{} ", l.sort.name())));
         let block = super::pane_block(title, focused);
         let inner = block.inner(area);
         block.render(area, buf);

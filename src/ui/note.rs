@@ -4,9 +4,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthChar;
 
-use crate::app::{App, Focus, Mode};
+use crate::app::{App, Focus, Marks, Mode};
 use crate::commands::sanitize;
+use crate::render::Rendered;
 use crate::theme;
 
 /// The note pane, drawn from the app's state.
@@ -39,6 +41,9 @@ impl Widget for &NotePane<'_> {
             }
         }
         let rows = v.top..v.top + usize::from(text.height);
+        if let Some(m) = app.marks.as_ref().filter(|m| m.note == v.note) {
+            mark_matches(&page.rendered, m, v.top, text, buf);
+        }
         if let Some(stop) = v.link.and_then(|s| page.stops.get(s)) {
             for a in &page.rendered.anchors[stop.anchors.clone()] {
                 if rows.contains(&a.row) {
@@ -58,6 +63,61 @@ impl Widget for &NotePane<'_> {
                     let line = Line::from(Span::styled(rest.to_string(), theme::HINT));
                     let cell = Rect::new(at.x, at.y, text.right().saturating_sub(at.x), 1);
                     super::put_line(buf, cell, 0, &line);
+                }
+            }
+        }
+    }
+}
+
+/// The source line row `row` belongs to.
+fn line_of_row(r: &Rendered, row: usize) -> Option<usize> {
+    let i = r.line_rows.partition_point(|&(_, first)| first <= row);
+    i.checked_sub(1).map(|i| r.line_rows[i].0)
+}
+
+/// Marks the rows of matching lines: the current match's line gets a background, and the matched
+/// texts are highlighted wherever they show on those rows.
+fn mark_matches(r: &Rendered, m: &Marks, top: usize, text: Rect, buf: &mut Buffer) {
+    let current = m.current.and_then(|c| m.lines.get(c)).copied();
+    let words: Vec<Vec<char>> = m.words.iter().map(|w| w.chars().collect()).collect();
+    for row in 0..text.height {
+        let at = top + usize::from(row);
+        let Some(line) = line_of_row(r, at) else {
+            continue;
+        };
+        if m.lines.binary_search(&line).is_err() {
+            continue;
+        }
+        if Some(line) == current {
+            super::style_row(buf, text, row, theme::FOUND_LINE);
+        }
+        let Some(drawn) = r.lines.get(at) else {
+            continue;
+        };
+        // Each drawn char, lowercased one to one, with the column it starts at.
+        let mut chars: Vec<(char, u16)> = Vec::new();
+        let mut col: u16 = 0;
+        for span in &drawn.spans {
+            for c in span.content.chars() {
+                let lower = c.to_lowercase().next().unwrap_or(c);
+                chars.push((lower, col));
+                col = col.saturating_add(c.width().unwrap_or(0) as u16);
+            }
+        }
+        chars.push((' ', col));
+        for w in &words {
+            if w.is_empty() || w.len() >= chars.len() {
+                continue;
+            }
+            for start in 0..chars.len() - w.len() {
+                if chars[start..start + w.len()]
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .eq(w.iter().copied())
+                {
+                    let (from, to) = (chars[start].1, chars[start + w.len()].1);
+                    let cells = Rect::new(text.x.saturating_add(from), text.y + row, to - from, 1);
+                    buf.set_style(cells.intersection(text), theme::FOUND);
                 }
             }
         }
