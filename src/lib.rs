@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod gen;
 pub mod graph;
 pub mod markdown;
 pub mod render;
