@@ -1,10 +1,12 @@
 //! Resolves every link of a vault the way Obsidian does (OFM R8–R23 and the project's decisions) and
 //! holds the graph: outgoing links, backlinks, unresolved targets and tags.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::markdown::{normalize_heading, Heading, Link, Subpath};
 use crate::vault::{strip_md, Note, Vault};
@@ -122,12 +124,56 @@ pub struct Graph {
 
 /// Case-folds a path or name for comparison (R10, R12): NFC, then lowercase.
 pub fn fold(s: &str) -> String {
-    s.nfc().collect::<String>().to_lowercase()
+    if s.is_ascii() {
+        // NFC leaves ASCII alone, and lowercasing it needs no tables.
+        return s.to_ascii_lowercase();
+    }
+    nfc_cow(s).to_lowercase()
+}
+
+/// `s` in NFC, borrowed when it already is (ASCII always is; the quick check answers most others).
+fn nfc_cow(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
 }
 
 fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    nfc_cow(s).into_owned()
 }
+
+/// FxHash (from rustc): much faster than the default SipHash for the short keys of the name index,
+/// which are vault paths, not input an attacker chooses to collide.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits, which pick the bucket, poorly mixed: fold the high ones in.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(f, _)| f)
@@ -143,12 +189,16 @@ fn suffixes(path: &str) -> impl Iterator<Item = &str> {
 pub struct Resolver {
     /// Vault path of each file, NFC.
     paths: Vec<(String, FileRef)>,
+    /// Each file's path folded ([`fold`]), by the same index.
+    folded: Vec<String>,
+    /// Each file's folder folded, by the same index.
+    folded_folder: Vec<String>,
     /// Folded path suffixes with the extension → files.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: FxMap<String, Vec<u32>>,
     /// Folded path suffixes of notes without `.md` → files.
-    by_stem: HashMap<String, Vec<u32>>,
+    by_stem: FxMap<String, Vec<u32>>,
     /// Folded aliases → notes.
-    aliases: HashMap<String, Vec<usize>>,
+    aliases: FxMap<String, Vec<usize>>,
 }
 
 impl Resolver {
@@ -167,9 +217,24 @@ impl Resolver {
                     .enumerate()
                     .map(|(i, a)| (a.path.as_str(), FileRef::Attachment(i))),
             );
-        for (path, file) in files {
+        let files: Vec<(&str, FileRef)> = files.collect();
+        // Folding is the costly part, and each path's is independent.
+        let prepared: Vec<(String, String, String)> = files
+            .par_iter()
+            .map(|(path, _)| {
+                let nfc_path = nfc(path);
+                let folded = fold(path);
+                let folded_folder = fold(folder(&nfc_path));
+                (nfc_path, folded, folded_folder)
+            })
+            .collect();
+        r.paths.reserve(files.len());
+        r.folded.reserve(files.len());
+        r.folded_folder.reserve(files.len());
+        r.by_name.reserve(files.len() * 2);
+        r.by_stem.reserve(files.len() * 2);
+        for ((_, file), (nfc_path, folded, folded_folder)) in files.into_iter().zip(prepared) {
             let id = r.paths.len() as u32;
-            let folded = fold(path);
             for s in suffixes(&folded) {
                 r.by_name.entry(s.to_string()).or_default().push(id);
             }
@@ -179,7 +244,9 @@ impl Resolver {
                     r.by_stem.entry(s.to_string()).or_default().push(id);
                 }
             }
-            r.paths.push((nfc(path), file));
+            r.paths.push((nfc_path, file));
+            r.folded.push(folded);
+            r.folded_folder.push(folded_folder);
         }
         for (i, note) in vault.notes.iter().enumerate() {
             for alias in &note.aliases {
@@ -229,10 +296,9 @@ impl Resolver {
             return self.exact(abs);
         }
         let key = fold(target);
-        let want = nfc(target);
         for map in [&self.by_name, &self.by_stem] {
             if let Some(ids) = map.get(&key) {
-                return Some(self.best(ids, &key, &want, source));
+                return Some(self.best(ids, &key, &nfc_cow(target), source));
             }
         }
         None
@@ -248,8 +314,8 @@ impl Resolver {
                 .iter()
                 .copied()
                 .filter(|&id| {
-                    let p = fold(&self.paths[id as usize].0);
-                    (if md { strip_md(&p) } else { p.as_str() }) == key
+                    let p = self.folded[id as usize].as_str();
+                    (if md { strip_md(p) } else { p }) == key
                 })
                 .collect();
             if !whole.is_empty() {
@@ -264,9 +330,13 @@ impl Resolver {
     fn best(&self, ids: &[u32], key: &str, want: &str, source: &str) -> FileRef {
         let path_of = |id: u32| self.paths[id as usize].0.as_str();
         let is_whole = |id: u32| {
-            let p = fold(path_of(id));
-            p == key || strip_md(&p) == key
+            let p = self.folded[id as usize].as_str();
+            p == key || strip_md(p) == key
         };
+        if let [id] = ids {
+            // One candidate: every rule below picks it.
+            return self.paths[*id as usize].1;
+        }
         let whole: Vec<u32> = ids.iter().copied().filter(|&id| is_whole(id)).collect();
         if !whole.is_empty() {
             return self.pick_case(&whole, want);
@@ -275,7 +345,7 @@ impl Resolver {
         let mine: Vec<u32> = ids
             .iter()
             .copied()
-            .filter(|&id| fold(folder(path_of(id))) == own)
+            .filter(|&id| self.folded_folder[id as usize] == own)
             .collect();
         if !mine.is_empty() {
             return self.pick_case(&mine, want);
@@ -296,14 +366,14 @@ impl Resolver {
     /// Among equally good candidates, prefer one whose path ends with the target in its exact case
     /// (R10), then the lexicographically smallest path (R9 step 4).
     fn pick_case(&self, ids: &[u32], want: &str) -> FileRef {
+        let keep_md = want.to_lowercase().ends_with(".md");
         let ends = |id: u32| {
             let p = &self.paths[id as usize].0;
-            let p = if want.to_lowercase().ends_with(".md") {
-                p.as_str()
-            } else {
-                strip_md(p)
-            };
-            p == want || p.ends_with(&format!("/{want}"))
+            let p = if keep_md { p.as_str() } else { strip_md(p) };
+            p == want
+                || (p.len() > want.len()
+                    && p.ends_with(want)
+                    && p.as_bytes()[p.len() - want.len() - 1] == b'/')
         };
         let exact: Vec<u32> = ids.iter().copied().filter(|&id| ends(id)).collect();
         let pool = if exact.is_empty() { ids } else { &exact };
@@ -384,45 +454,82 @@ impl Graph {
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
         let resolver = Resolver::new(vault);
-        let resolutions: Vec<Vec<Resolution>> = vault
+        // Each note's resolutions, and the folded keys of its unresolved links in link order: the
+        // folding is done here, on all cores, rather than in the merge below.
+        let per_note: Vec<(Vec<Resolution>, Vec<String>)> = vault
             .notes
             .par_iter()
             .enumerate()
             .map(|(i, note)| {
-                note.parsed
+                let res: Vec<Resolution> = note
+                    .parsed
                     .links
                     .iter()
                     .map(|l| resolve_link(vault, &resolver, i, l))
-                    .collect()
+                    .collect();
+                let keys = note
+                    .parsed
+                    .links
+                    .iter()
+                    .zip(&res)
+                    .filter(|(_, r)| **r == Resolution::Unresolved)
+                    .map(|(l, _)| fold(&l.target))
+                    .collect();
+                (res, keys)
             })
             .collect();
 
-        let mut backlinks = vec![Vec::new(); vault.notes.len()];
-        let mut unresolved: BTreeMap<String, UnresolvedTarget> = BTreeMap::new();
-        for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
-            for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
+        let mut backlink_counts = vec![0usize; vault.notes.len()];
+        for (note, (res, _)) in vault.notes.iter().zip(&per_note) {
+            for (link, r) in note.parsed.links.iter().zip(res) {
+                if let Resolution::Note { note: t, .. } = r {
+                    if !link.target.is_empty() {
+                        backlink_counts[*t] += 1;
+                    }
+                }
+            }
+        }
+        let mut backlinks: Vec<Vec<LinkRef>> = backlink_counts
+            .iter()
+            .map(|&n| Vec::with_capacity(n))
+            .collect();
+        let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
+        let mut resolutions = Vec::with_capacity(per_note.len());
+        for (i, (note, (res, keys))) in vault.notes.iter().zip(per_note).enumerate() {
+            let mut keys = keys.into_iter();
+            for (j, (link, r)) in note.parsed.links.iter().zip(&res).enumerate() {
                 let here = LinkRef { note: i, link: j };
                 match r {
                     Resolution::Note { note: t, .. } if !link.target.is_empty() => {
                         backlinks[*t].push(here)
                     }
-                    Resolution::Unresolved => unresolved
-                        .entry(fold(&link.target))
-                        .or_insert_with(|| UnresolvedTarget {
-                            target: link.target.clone(),
-                            uses: Vec::new(),
-                        })
-                        .uses
-                        .push(here),
+                    Resolution::Unresolved => {
+                        let key = keys.next().unwrap_or_else(|| fold(&link.target));
+                        unresolved
+                            .entry(key)
+                            .or_insert_with(|| UnresolvedTarget {
+                                target: link.target.clone(),
+                                uses: Vec::new(),
+                            })
+                            .uses
+                            .push(here)
+                    }
                     _ => {}
                 }
             }
+            resolutions.push(res);
         }
+        let unresolved: BTreeMap<String, UnresolvedTarget> = unresolved.into_iter().collect();
 
-        let mut tags: BTreeMap<String, TagInfo> = BTreeMap::new();
+        let mut tags: FxMap<String, TagInfo> = FxMap::default();
         for (i, note) in vault.notes.iter().enumerate() {
             for t in &note.tags {
-                let info = tags.entry(t.to_lowercase()).or_insert_with(|| TagInfo {
+                let key = if t.is_ascii() {
+                    t.to_ascii_lowercase()
+                } else {
+                    t.to_lowercase()
+                };
+                let info = tags.entry(key).or_insert_with(|| TagInfo {
                     name: t.clone(),
                     notes: Vec::new(),
                 });
@@ -431,6 +538,7 @@ impl Graph {
                 }
             }
         }
+        let tags: BTreeMap<String, TagInfo> = tags.into_iter().collect();
         Graph {
             resolutions,
             backlinks,

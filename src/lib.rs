@@ -4,6 +4,7 @@
 //! with source ranges) → [`graph`] (resolved links, backlinks, tags). The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod gen;

@@ -9,7 +9,7 @@ use clap::Parser;
 
 use engram::cli::{Cli, Command};
 use engram::commands::{self, Loaded, EXIT_ERROR};
-use engram::vault::Vault;
+use engram::vault::{LoadOptions, Vault};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,7 +28,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> io::Result<u8> {
     let dir = cli.vault_dir();
     let started = Instant::now();
-    let vault = match Vault::load(&dir) {
+    let options = LoadOptions {
+        cache: !cli.no_cache,
+        cache_dir: None,
+    };
+    let vault = match Vault::load_with(&dir, &options) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("engram: {e}");
