@@ -184,19 +184,96 @@ fn suffixes(path: &str) -> impl Iterator<Item = &str> {
     std::iter::once(path).chain(path.match_indices('/').map(move |(i, _)| &path[i + 1..]))
 }
 
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// Whether `name` is one of the `/`-suffixes of `path` ([`suffixes`]).
+fn has_suffix(path: &str, name: &str) -> bool {
+    path == name
+        || (path.len() > name.len()
+            && path.ends_with(name)
+            && path.as_bytes()[path.len() - name.len() - 1] == b'/')
+}
+
+/// Path suffixes → files, keyed by the suffix's hash so that no suffix is stored as a string: the
+/// candidates of a lookup are checked against their own folded path, so a hash collision can never
+/// resolve a link to the wrong file. One sorted array, built on all cores.
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
+    /// Hash → range of `ids`, or `(id, u32::MAX)` for a hash with a single file.
+    slots: FxMap<u64, (u32, u32)>,
+    /// File ids grouped by hash, ascending within a group.
+    ids: Vec<u32>,
+}
+
+impl NameIndex {
+    fn build(mut pairs: Vec<(u64, u32)>) -> NameIndex {
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut index = NameIndex {
+            slots: FxMap::default(),
+            ids: Vec::with_capacity(pairs.len()),
+        };
+        index.slots.reserve(pairs.len());
+        let mut i = 0;
+        while i < pairs.len() {
+            let hash = pairs[i].0;
+            let start = index.ids.len() as u32;
+            while i < pairs.len() && pairs[i].0 == hash {
+                index.ids.push(pairs[i].1);
+                i += 1;
+            }
+            let end = index.ids.len() as u32;
+            if end - start == 1 {
+                // A lone file is kept in the slot itself: one memory access fewer per lookup.
+                index.ids.pop();
+                index.slots.insert(hash, (pairs[i - 1].1, u32::MAX));
+            } else {
+                index.slots.insert(hash, (start, end));
+            }
+        }
+        index
+    }
+
+    /// The files with a suffix equal to `key`, in file order; `matches(id)` says whether one truly
+    /// has it. Borrowed when every candidate does, as all do but for a hash collision.
+    fn get(&self, key: &str, matches: impl Fn(u32) -> bool) -> Option<Cow<'_, [u32]>> {
+        let (start, end) = self.slots.get(&hash_str(key))?;
+        let ids = if *end == u32::MAX {
+            std::slice::from_ref(start)
+        } else {
+            &self.ids[*start as usize..*end as usize]
+        };
+        let ids: Cow<[u32]> = if ids.iter().all(|&id| matches(id)) {
+            Cow::Borrowed(ids)
+        } else {
+            Cow::Owned(ids.iter().copied().filter(|&id| matches(id)).collect())
+        };
+        (!ids.is_empty()).then_some(ids)
+    }
+}
+
 /// The index that turns link text into files.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
     /// Vault path of each file, NFC.
     paths: Vec<(String, FileRef)>,
-    /// Each file's path folded ([`fold`]), by the same index.
-    folded: Vec<String>,
+    /// Each file's folded path ([`fold`]) as a range of `arena`, and the file, by the same index:
+    /// one small record per file, so a lookup touches few cache lines.
+    entries: Vec<(u32, u32, FileRef)>,
+    /// Every folded path, end to end.
+    arena: String,
+    /// Some file name has no `.`, so a name without one may match a path with its extension.
+    dotless_names: bool,
     /// Each file's folder folded, by the same index.
     folded_folder: Vec<String>,
     /// Folded path suffixes with the extension → files.
-    by_name: FxMap<String, Vec<u32>>,
+    by_name: NameIndex,
     /// Folded path suffixes of notes without `.md` → files.
-    by_stem: FxMap<String, Vec<u32>>,
+    by_stem: NameIndex,
     /// Folded aliases → notes.
     aliases: FxMap<String, Vec<usize>>,
 }
@@ -228,24 +305,35 @@ impl Resolver {
                 (nfc_path, folded, folded_folder)
             })
             .collect();
+        let (name_pairs, stem_pairs): (Vec<Vec<(u64, u32)>>, Vec<Vec<(u64, u32)>>) = files
+            .par_iter()
+            .zip(&prepared)
+            .enumerate()
+            .map(|(id, ((_, file), (_, folded, _)))| {
+                let id = id as u32;
+                let names = suffixes(folded).map(|s| (hash_str(s), id)).collect();
+                let stems = match file {
+                    FileRef::Note(_) => suffixes(strip_md(folded))
+                        .map(|s| (hash_str(s), id))
+                        .collect(),
+                    FileRef::Attachment(_) => Vec::new(),
+                };
+                (names, stems)
+            })
+            .unzip();
+        r.by_name = NameIndex::build(name_pairs.into_iter().flatten().collect());
+        r.by_stem = NameIndex::build(stem_pairs.into_iter().flatten().collect());
         r.paths.reserve(files.len());
-        r.folded.reserve(files.len());
+        r.entries.reserve(files.len());
         r.folded_folder.reserve(files.len());
-        r.by_name.reserve(files.len() * 2);
-        r.by_stem.reserve(files.len() * 2);
+        r.arena.reserve(prepared.iter().map(|p| p.1.len()).sum());
         for ((_, file), (nfc_path, folded, folded_folder)) in files.into_iter().zip(prepared) {
-            let id = r.paths.len() as u32;
-            for s in suffixes(&folded) {
-                r.by_name.entry(s.to_string()).or_default().push(id);
-            }
-            if let FileRef::Note(_) = file {
-                let stem = strip_md(&folded);
-                for s in suffixes(stem) {
-                    r.by_stem.entry(s.to_string()).or_default().push(id);
-                }
-            }
+            let name = folded.rsplit('/').next().unwrap_or(&folded);
+            r.dotless_names |= !name.contains('.');
+            r.entries
+                .push((r.arena.len() as u32, folded.len() as u32, file));
+            r.arena.push_str(&folded);
             r.paths.push((nfc_path, file));
-            r.folded.push(folded);
             r.folded_folder.push(folded_folder);
         }
         for (i, note) in vault.notes.iter().enumerate() {
@@ -296,25 +384,45 @@ impl Resolver {
             return self.exact(abs);
         }
         let key = fold(target);
-        for map in [&self.by_name, &self.by_stem] {
-            if let Some(ids) = map.get(&key) {
-                return Some(self.best(ids, &key, &nfc_cow(target), source));
+        // Every file name has a `.`: a name without one can only be a note's stem.
+        let last = key.rsplit('/').next().unwrap_or(&key);
+        let skip_names = !self.dotless_names && !last.contains('.');
+        for (index, md) in [(&self.by_name, false), (&self.by_stem, true)] {
+            if !md && skip_names {
+                continue;
+            }
+            if let Some(ids) = index.get(&key, |id| self.suffix_matches(id, &key, md)) {
+                return Some(self.best(&ids, &key, &nfc_cow(target), source));
             }
         }
         None
+    }
+
+    /// File `id`'s folded path.
+    fn folded(&self, id: u32) -> &str {
+        let (start, len, _) = self.entries[id as usize];
+        &self.arena[start as usize..(start + len) as usize]
+    }
+
+    /// Whether file `id`'s folded path (without `.md` when `md`) has `key` as a `/`-suffix.
+    fn suffix_matches(&self, id: u32, key: &str, md: bool) -> bool {
+        let p = self.folded(id);
+        has_suffix(if md { strip_md(p) } else { p }, key)
     }
 
     /// A file whose whole vault path is `path` (with `.md` optional), exact case preferred.
     fn exact(&self, path: &str) -> Option<FileRef> {
         let key = fold(path);
         let want = nfc(path);
-        for (map, md) in [(&self.by_name, false), (&self.by_stem, true)] {
-            let Some(ids) = map.get(&key) else { continue };
+        for (index, md) in [(&self.by_name, false), (&self.by_stem, true)] {
+            let Some(ids) = index.get(&key, |id| self.suffix_matches(id, &key, md)) else {
+                continue;
+            };
             let whole: Vec<u32> = ids
                 .iter()
                 .copied()
                 .filter(|&id| {
-                    let p = self.folded[id as usize].as_str();
+                    let p = self.folded(id);
                     (if md { strip_md(p) } else { p }) == key
                 })
                 .collect();
@@ -330,12 +438,12 @@ impl Resolver {
     fn best(&self, ids: &[u32], key: &str, want: &str, source: &str) -> FileRef {
         let path_of = |id: u32| self.paths[id as usize].0.as_str();
         let is_whole = |id: u32| {
-            let p = self.folded[id as usize].as_str();
+            let p = self.folded(id);
             p == key || strip_md(p) == key
         };
         if let [id] = ids {
             // One candidate: every rule below picks it.
-            return self.paths[*id as usize].1;
+            return self.entries[*id as usize].2;
         }
         let whole: Vec<u32> = ids.iter().copied().filter(|&id| is_whole(id)).collect();
         if !whole.is_empty() {
@@ -454,9 +562,9 @@ impl Graph {
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
         let resolver = Resolver::new(vault);
-        // Each note's resolutions, and the folded keys of its unresolved links in link order: the
-        // folding is done here, on all cores, rather than in the merge below.
-        let per_note: Vec<(Vec<Resolution>, Vec<String>)> = vault
+                                               // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
+                                               // here, on all cores, rather than in the merge below.
+        let (resolutions, keys): (Vec<Vec<Resolution>>, Vec<Vec<(String, usize)>>) = vault
             .notes
             .par_iter()
             .enumerate()
@@ -472,73 +580,85 @@ impl Graph {
                     .links
                     .iter()
                     .zip(&res)
-                    .filter(|(_, r)| **r == Resolution::Unresolved)
-                    .map(|(l, _)| fold(&l.target))
+                    .enumerate()
+                    .filter(|(_, (_, r))| **r == Resolution::Unresolved)
+                    .map(|(j, (l, _))| (fold(&l.target), j))
                     .collect();
                 (res, keys)
             })
-            .collect();
+            .unzip();
 
-        let mut backlink_counts = vec![0usize; vault.notes.len()];
-        for (note, (res, _)) in vault.notes.iter().zip(&per_note) {
-            for (link, r) in note.parsed.links.iter().zip(res) {
-                if let Resolution::Note { note: t, .. } = r {
-                    if !link.target.is_empty() {
-                        backlink_counts[*t] += 1;
+        // Backlinks, unresolved targets and tags do not depend on each other: build them side by side.
+        let backlinks_of = || {
+            let mut backlink_counts = vec![0usize; vault.notes.len()];
+            for (note, res) in vault.notes.iter().zip(&resolutions) {
+                for (link, r) in note.parsed.links.iter().zip(res) {
+                    if let Resolution::Note { note: t, .. } = r {
+                        if !link.target.is_empty() {
+                            backlink_counts[*t] += 1;
+                        }
                     }
                 }
             }
-        }
-        let mut backlinks: Vec<Vec<LinkRef>> = backlink_counts
-            .iter()
-            .map(|&n| Vec::with_capacity(n))
-            .collect();
-        let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
-        let mut resolutions = Vec::with_capacity(per_note.len());
-        for (i, (note, (res, keys))) in vault.notes.iter().zip(per_note).enumerate() {
-            let mut keys = keys.into_iter();
-            for (j, (link, r)) in note.parsed.links.iter().zip(&res).enumerate() {
-                let here = LinkRef { note: i, link: j };
-                match r {
-                    Resolution::Note { note: t, .. } if !link.target.is_empty() => {
-                        backlinks[*t].push(here)
+            let mut backlinks: Vec<Vec<LinkRef>> = backlink_counts
+                .iter()
+                .map(|&n| Vec::with_capacity(n))
+                .collect();
+            for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
+                for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
+                    if let Resolution::Note { note: t, .. } = r {
+                        if !link.target.is_empty() {
+                            backlinks[*t].push(LinkRef { note: i, link: j });
+                        }
                     }
-                    Resolution::Unresolved => {
-                        let key = keys.next().unwrap_or_else(|| fold(&link.target));
-                        unresolved
-                            .entry(key)
-                            .or_insert_with(|| UnresolvedTarget {
-                                target: link.target.clone(),
-                                uses: Vec::new(),
-                            })
-                            .uses
-                            .push(here)
-                    }
-                    _ => {}
                 }
             }
-            resolutions.push(res);
-        }
-        let unresolved: BTreeMap<String, UnresolvedTarget> = unresolved.into_iter().collect();
-
-        let mut tags: FxMap<String, TagInfo> = FxMap::default();
-        for (i, note) in vault.notes.iter().enumerate() {
-            for t in &note.tags {
-                let key = if t.is_ascii() {
-                    t.to_ascii_lowercase()
-                } else {
-                    t.to_lowercase()
-                };
-                let info = tags.entry(key).or_insert_with(|| TagInfo {
-                    name: t.clone(),
-                    notes: Vec::new(),
-                });
-                if info.notes.last() != Some(&i) {
-                    info.notes.push(i);
+            backlinks
+        };
+        let unresolved_of = || {
+            let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
+            for (note, ks) in keys.into_iter().enumerate() {
+                for (key, link) in ks {
+                    unresolved
+                        .entry(key)
+                        .or_insert_with(|| UnresolvedTarget {
+                            target: vault.notes[note].parsed.links[link].target.clone(),
+                            uses: Vec::new(),
+                        })
+                        .uses
+                        .push(LinkRef { note, link });
                 }
             }
-        }
-        let tags: BTreeMap<String, TagInfo> = tags.into_iter().collect();
+            unresolved.into_iter().collect::<BTreeMap<String, UnresolvedTarget>>()
+        };
+        let tags_of = || {
+            let mut tags: FxMap<String, TagInfo> = FxMap::default();
+            for (i, note) in vault.notes.iter().enumerate() {
+                for t in &note.tags {
+                    // Most tags are written in lowercase already: look them up without a copy.
+                    let key: Cow<str> = if !t.is_ascii() {
+                        Cow::Owned(t.to_lowercase())
+                    } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                        Cow::Owned(t.to_ascii_lowercase())
+                    } else {
+                        Cow::Borrowed(t)
+                    };
+                    let info = match tags.get_mut(key.as_ref()) {
+                        Some(info) => info,
+                        None => tags.entry(key.into_owned()).or_insert_with(|| TagInfo {
+                            name: t.clone(),
+                            notes: Vec::new(),
+                        }),
+                    };
+                    if info.notes.last() != Some(&i) {
+                        info.notes.push(i);
+                    }
+                }
+            }
+            tags.into_iter().collect::<BTreeMap<String, TagInfo>>()
+        };
+        let (backlinks, (unresolved, tags)) =
+            rayon::join(backlinks_of, || rayon::join(unresolved_of, tags_of));
         Graph {
             resolutions,
             backlinks,
@@ -593,3 +713,8 @@ pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Li
         None => Resolution::Unresolved,
     }
 }
+
+fn tcpu() -> u64 {
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))

@@ -60,5 +60,9 @@ fn run(cli: Cli) -> io::Result<u8> {
         }
     };
     out.flush()?;
+    // The process ends here: freeing a large vault's millions of small allocations one by one would
+    // only delay the exit (by a quarter of the load time at 50,000 notes); the system takes the
+    // memory back at once.
+    std::mem::forget(loaded);
     Ok(code)
 }
