@@ -562,8 +562,8 @@ impl Graph {
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
         let resolver = Resolver::new(vault);
-                                               // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
-                                               // here, on all cores, rather than in the merge below.
+        // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
+        // here, on all cores, rather than in the merge below.
         let (resolutions, keys): (Vec<Vec<Resolution>>, Vec<Vec<(String, usize)>>) = vault
             .notes
             .par_iter()
@@ -629,7 +629,9 @@ impl Graph {
                         .push(LinkRef { note, link });
                 }
             }
-            unresolved.into_iter().collect::<BTreeMap<String, UnresolvedTarget>>()
+            unresolved
+                .into_iter()
+                .collect::<BTreeMap<String, UnresolvedTarget>>()
         };
         let tags_of = || {
             let mut tags: FxMap<String, TagInfo> = FxMap::default();
@@ -713,8 +715,3 @@ pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Li
         None => Resolution::Unresolved,
     }
 }
-
-fn tcpu() -> u64 {
-    let f: Vec<u64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0))
