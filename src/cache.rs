@@ -15,7 +15,7 @@
 //! rule). A file that is truncated, fails its checksum, has another format or engram version, or
 //! belongs to another vault is never trusted: the vault is parsed again and the file rewritten.
 //! The cache is written to a temporary file in the cache folder and renamed into place; nothing is
-//! ever written into the vault.
+//! ever written into the vault. The file is not flushed to disk: one torn by a crash fails its checksum.
 
 use std::fs;
 use std::io::{self, Write};
@@ -259,7 +259,9 @@ pub(crate) fn write(
             (w, ends)
         })
         .collect();
-    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum::<usize>() + 64);
+    // The header and index go in one buffer; the bodies are written from their chunks, so the
+    // whole cache is never held twice.
+    let mut out = Vec::with_capacity(64 + notes.len() * 48);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     put_str(&mut out, env!("CARGO_PKG_VERSION"));
@@ -286,11 +288,12 @@ pub(crate) fn write(
         }
         offset += chunk.len();
     }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&out);
     for (chunk, _) in &chunks {
-        out.extend_from_slice(chunk);
+        crc.update(chunk);
     }
-    let sum = crc32fast::hash(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
+    let sum = crc.finalize().to_le_bytes();
 
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
@@ -299,9 +302,15 @@ pub(crate) fn write(
         std::process::id()
     ));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
         f.write_all(&out)?;
-        f.sync_data()?;
+        for (chunk, _) in &chunks {
+            f.write_all(chunk)?;
+        }
+        f.write_all(&sum)?;
+        // No fsync: a file torn by a crash fails its checksum and is rebuilt, so the cache need not
+        // pay for a disk flush on every start.
+        f.into_inner().map_err(|e| e.into_error())?;
         fs::rename(&tmp, file)
     })();
     if result.is_err() {

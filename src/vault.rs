@@ -308,11 +308,14 @@ impl Vault {
             }
         }
 
-        let mut vault_notes = Vec::with_capacity(notes.len());
-        for (note, diags) in notes {
-            vault_notes.push(note);
-            diagnostics.extend(diags);
-        }
+        // Collected in place: the notes are not held twice.
+        let vault_notes: Vec<Note> = notes
+            .into_iter()
+            .map(|(note, diags)| {
+                diagnostics.extend(diags);
+                note
+            })
+            .collect();
         diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(&b.kind)));
         Ok(Vault {
             root: root.to_path_buf(),
@@ -545,40 +548,57 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
     if size > MAX_NOTE_BYTES {
         return too_large(size, modified);
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        return unreadable(e);
-    }
-    drop(file);
-    if memchr::memchr(0, &bytes).is_some() {
-        diags.push(diag(
-            &found.rel,
-            DiagnosticKind::Binary,
-            "holds NUL bytes: a binary file with a .md name; its content is not shown",
-        ));
-        return (Some(empty_note(found, size, modified)), diags);
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
+    // Each thread reads into one buffer it keeps: a fresh buffer per note would leave the heap
+    // riddled with freed text between the notes' long-lived parts, and the process larger.
+    READ_BUFFER.with(|cell| {
+        let mut bytes = cell.borrow_mut();
+        bytes.clear();
+        bytes.reserve(size as usize + 1);
+        if let Err(e) = file.read_to_end(&mut bytes) {
+            return unreadable(e);
+        }
+        drop(file);
+        if memchr::memchr(0, &bytes).is_some() {
             diags.push(diag(
                 &found.rel,
-                DiagnosticKind::InvalidUtf8,
-                format!("not valid UTF-8 (first bad byte at offset {at}); shown with replacement characters"),
+                DiagnosticKind::Binary,
+                "holds NUL bytes: a binary file with a .md name; its content is not shown",
             ));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            return (Some(empty_note(found, size, modified)), diags);
         }
-    };
-    let note = build_note(
-        found.rel.clone(),
-        found.abs.clone(),
-        &text,
-        size,
-        modified,
-        &mut diags,
-    );
-    (Some(note), diags)
+        let text: std::borrow::Cow<str> = match std::str::from_utf8(&bytes) {
+            Ok(t) => t.into(),
+            Err(e) => {
+                let at = e.valid_up_to();
+                diags.push(diag(
+                    &found.rel,
+                    DiagnosticKind::InvalidUtf8,
+                    format!("not valid UTF-8 (first bad byte at offset {at}); shown with replacement characters"),
+                ));
+                String::from_utf8_lossy(&bytes).into_owned().into()
+            }
+        };
+        let note = build_note(
+            found.rel.clone(),
+            found.abs.clone(),
+            &text,
+            size,
+            modified,
+            &mut diags,
+        );
+        drop(text);
+        if bytes.capacity() > READ_BUFFER_KEEP {
+            *bytes = Vec::new();
+        }
+        (Some(note), diags)
+    })
+}
+
+/// Largest read buffer a thread keeps between notes; a larger note's buffer is given back.
+const READ_BUFFER_KEEP: usize = 4 << 20;
+
+thread_local! {
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A note whose content is not read: it exists for links, with its file name as title.
