@@ -532,7 +532,7 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
     };
 
     // Link under construction: (syntax, raw dest, has display part, start offset, display text).
-    let mut open_link: Option<(LinkSyntax, String, bool, usize, String)> = None;
+    let mut open_link: Option<(LinkSyntax, CowStr, bool, usize, String)> = None;
     let mut heading: Option<(u8, usize, String)> = None;
     let mut code_depth = 0usize;
     let parser = Parser::new_ext(body, options()).into_offset_iter();
@@ -623,14 +623,14 @@ fn start_link(
     dest: CowStr<'_>,
     image: bool,
     start: usize,
-) -> (LinkSyntax, String, bool, usize, String) {
+) -> (LinkSyntax, CowStr<'_>, bool, usize, String) {
     let (syntax, piped) = match (link_type, image) {
         (LinkType::WikiLink { has_pothole }, false) => (LinkSyntax::Wiki, has_pothole),
         (LinkType::WikiLink { has_pothole }, true) => (LinkSyntax::WikiEmbed, has_pothole),
         (_, false) => (LinkSyntax::Markdown, true),
         (_, true) => (LinkSyntax::MarkdownEmbed, true),
     };
-    (syntax, dest.into_string(), piped, start, String::new())
+    (syntax, dest, piped, start, String::new())
 }
 
 fn finish_link(
