@@ -854,7 +854,7 @@ impl Writer<'_> {
 
     fn podcast(&mut self) {
         let hub = self.rng.pick(HUBS);
-        let _ = write!(self.out, "From: [[{hub}]] <br/> \n");
+        let _ = writeln!(self.out, "From: [[{hub}]] <br/> ");
         self.links += 1;
         self.paragraph(1, false);
         let headings = self.plan().headings.clone();

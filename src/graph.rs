@@ -305,7 +305,8 @@ impl Resolver {
                 (nfc_path, folded, folded_folder)
             })
             .collect();
-        let (name_pairs, stem_pairs): (Vec<Vec<(u64, u32)>>, Vec<Vec<(u64, u32)>>) = files
+        type Pairs = Vec<Vec<(u64, u32)>>;
+        let (name_pairs, stem_pairs): (Pairs, Pairs) = files
             .par_iter()
             .zip(&prepared)
             .enumerate()
@@ -564,7 +565,8 @@ impl Graph {
         let resolver = Resolver::new(vault);
         // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
         // here, on all cores, rather than in the merge below.
-        let (resolutions, keys): (Vec<Vec<Resolution>>, Vec<Vec<(String, usize)>>) = vault
+        type Keys = Vec<Vec<(String, usize)>>;
+        let (resolutions, keys): (Vec<Vec<Resolution>>, Keys) = vault
             .notes
             .par_iter()
             .enumerate()
