@@ -405,9 +405,14 @@ fn bench_vault(name: &str, dir: &Path, engram: &Path, runs: usize, scratch: &Pat
                 format!("{} ms ({busy:.2})", ms(cpu)),
             );
             // GNU time counts in 10 ms steps: too coarse for the smallest vaults.
-            if lim.cpu >= Duration::from_millis(100) {
-                col.add("stats / limit, CPU time", ratio(cpu, lim.cpu));
-            }
+            col.add(
+                "stats / limit, CPU time",
+                if lim.cpu >= Duration::from_millis(100) {
+                    ratio(cpu, lim.cpu)
+                } else {
+                    "n/a".into()
+                },
+            );
             col.add("stats: peak RSS", mb(rss * 1024));
             col.add(
                 "stats: peak RSS / Markdown bytes",
