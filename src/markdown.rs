@@ -358,10 +358,11 @@ fn blank(bytes: &mut [u8], range: Range<usize>) {
 }
 
 fn is_lone_br_line(line: &str) -> bool {
-    let mut rest = line.trim();
-    if rest.is_empty() {
-        return false;
+    let start = line.trim_start();
+    if !start.starts_with('<') {
+        return false; // most lines, answered without trimming the end
     }
+    let mut rest = start.trim_end();
     while !rest.is_empty() {
         if !rest.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("<br")) {
             return false;
@@ -429,19 +430,32 @@ struct LineScan {
 
 /// [`fenced_code_lines`], the lone-`<br>` part of [`prepare`] and block ids in one pass:
 /// a line is in code exactly when a fence is open before it or opens on it.
-fn scan_lines(text: &str, body_start: usize) -> LineScan {
+fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
     let mut scan = LineScan {
         code: Vec::new(),
         br_lines: Vec::new(),
         block_ids: Vec::new(),
     };
     let mut open: Option<(usize, char, usize)> = None; // (start, fence char, fence length)
-    let mut pos = 0;
-    let mut line_no = 0;
-    for line in text.split_inclusive('\n') {
-        line_no += 1;
+                                                       // The lines of `text.split_inclusive('\n')`, taken from the line index already built.
+    let starts = &lines.0;
+    let ends = starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(text.len()));
+    for (i, (&pos, end)) in starts.iter().zip(ends).enumerate() {
+        if pos == end {
+            continue; // the empty line after a final newline
+        }
+        let line = &text[pos..end];
+        let line_no = i + 1;
         let was_open = open.is_some();
-        let trimmed = line.trim_start_matches([' ', '>']);
+        let skip = line
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'>'))
+            .count();
+        let trimmed = &line[skip..];
         let first = trimmed.as_bytes().first().copied();
         if matches!(first, Some(b'`' | b'~')) {
             let c = char::from(first.unwrap_or(b'`'));
@@ -467,7 +481,6 @@ fn scan_lines(text: &str, body_start: usize) -> LineScan {
                 }
             }
         }
-        pos += line.len();
     }
     if let Some((start, _, _)) = open {
         scan.code.push(start..text.len());
@@ -499,7 +512,7 @@ fn block_id(line: &str, start: usize, line_no: usize) -> Option<BlockId> {
 /// frontmatter). Ranges and lines refer to the whole file.
 pub fn parse(text: &str, body_start: usize) -> Parsed {
     let lines = LineIndex::new(text);
-    let scan = scan_lines(text, body_start);
+    let scan = scan_lines(text, body_start, &lines);
     let comments = comment_ranges_in(text, &scan.code);
     let prepared: Cow<str> = if scan.br_lines.is_empty() {
         Cow::Borrowed(text)
