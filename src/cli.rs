@@ -25,6 +25,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub vault: Option<PathBuf>,
 
+    /// Neither read nor write the index cache (kept in $XDG_CACHE_HOME/engram, else ~/.cache/engram):
+    /// parse every note.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Browser options.
     #[command(flatten)]
     pub browse: BrowseArgs,

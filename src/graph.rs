@@ -1,10 +1,12 @@
 //! Resolves every link of a vault the way Obsidian does (OFM R8–R23 and the project's decisions) and
 //! holds the graph: outgoing links, backlinks, unresolved targets and tags.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::markdown::{normalize_heading, Heading, Link, Subpath};
 use crate::vault::{strip_md, Note, Vault};
@@ -122,12 +124,56 @@ pub struct Graph {
 
 /// Case-folds a path or name for comparison (R10, R12): NFC, then lowercase.
 pub fn fold(s: &str) -> String {
-    s.nfc().collect::<String>().to_lowercase()
+    if s.is_ascii() {
+        // NFC leaves ASCII alone, and lowercasing it needs no tables.
+        return s.to_ascii_lowercase();
+    }
+    nfc_cow(s).to_lowercase()
+}
+
+/// `s` in NFC, borrowed when it already is (ASCII always is; the quick check answers most others).
+fn nfc_cow(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
 }
 
 fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    nfc_cow(s).into_owned()
 }
+
+/// FxHash (from rustc): much faster than the default SipHash for the short keys of the name index,
+/// which are vault paths, not input an attacker chooses to collide.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits, which pick the bucket, poorly mixed: fold the high ones in.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(f, _)| f)
@@ -138,17 +184,98 @@ fn suffixes(path: &str) -> impl Iterator<Item = &str> {
     std::iter::once(path).chain(path.match_indices('/').map(move |(i, _)| &path[i + 1..]))
 }
 
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// Whether `name` is one of the `/`-suffixes of `path` ([`suffixes`]).
+fn has_suffix(path: &str, name: &str) -> bool {
+    path == name
+        || (path.len() > name.len()
+            && path.ends_with(name)
+            && path.as_bytes()[path.len() - name.len() - 1] == b'/')
+}
+
+/// Path suffixes → files, keyed by the suffix's hash so that no suffix is stored as a string: the
+/// candidates of a lookup are checked against their own folded path, so a hash collision can never
+/// resolve a link to the wrong file. One sorted array, built on all cores.
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
+    /// Hash → range of `ids`, or `(id, u32::MAX)` for a hash with a single file.
+    slots: FxMap<u64, (u32, u32)>,
+    /// File ids grouped by hash, ascending within a group.
+    ids: Vec<u32>,
+}
+
+impl NameIndex {
+    fn build(mut pairs: Vec<(u64, u32)>) -> NameIndex {
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut index = NameIndex {
+            slots: FxMap::default(),
+            ids: Vec::with_capacity(pairs.len()),
+        };
+        index.slots.reserve(pairs.len());
+        let mut i = 0;
+        while i < pairs.len() {
+            let hash = pairs[i].0;
+            let start = index.ids.len() as u32;
+            while i < pairs.len() && pairs[i].0 == hash {
+                index.ids.push(pairs[i].1);
+                i += 1;
+            }
+            let end = index.ids.len() as u32;
+            if end - start == 1 {
+                // A lone file is kept in the slot itself: one memory access fewer per lookup.
+                index.ids.pop();
+                index.slots.insert(hash, (pairs[i - 1].1, u32::MAX));
+            } else {
+                index.slots.insert(hash, (start, end));
+            }
+        }
+        index
+    }
+
+    /// The files with a suffix equal to `key`, in file order; `matches(id)` says whether one truly
+    /// has it. Borrowed when every candidate does, as all do but for a hash collision.
+    fn get(&self, key: &str, matches: impl Fn(u32) -> bool) -> Option<Cow<'_, [u32]>> {
+        let (start, end) = self.slots.get(&hash_str(key))?;
+        let ids = if *end == u32::MAX {
+            std::slice::from_ref(start)
+        } else {
+            &self.ids[*start as usize..*end as usize]
+        };
+        let ids: Cow<[u32]> = if ids.iter().all(|&id| matches(id)) {
+            Cow::Borrowed(ids)
+        } else {
+            Cow::Owned(ids.iter().copied().filter(|&id| matches(id)).collect())
+        };
+        (!ids.is_empty()).then_some(ids)
+    }
+}
+
 /// The index that turns link text into files.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
     /// Vault path of each file, NFC.
     paths: Vec<(String, FileRef)>,
+    /// Each file's folded path ([`fold`]) as a range of `arena`, and the file, by the same index:
+    /// one small record per file, so a lookup touches few cache lines.
+    entries: Vec<(u32, u32, FileRef)>,
+    /// Every folded path, end to end.
+    arena: String,
+    /// Some file name has no `.`, so a name without one may match a path with its extension.
+    dotless_names: bool,
+    /// Each file's folder folded, by the same index.
+    folded_folder: Vec<String>,
     /// Folded path suffixes with the extension → files.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: NameIndex,
     /// Folded path suffixes of notes without `.md` → files.
-    by_stem: HashMap<String, Vec<u32>>,
+    by_stem: NameIndex,
     /// Folded aliases → notes.
-    aliases: HashMap<String, Vec<usize>>,
+    aliases: FxMap<String, Vec<usize>>,
 }
 
 impl Resolver {
@@ -167,19 +294,48 @@ impl Resolver {
                     .enumerate()
                     .map(|(i, a)| (a.path.as_str(), FileRef::Attachment(i))),
             );
-        for (path, file) in files {
-            let id = r.paths.len() as u32;
-            let folded = fold(path);
-            for s in suffixes(&folded) {
-                r.by_name.entry(s.to_string()).or_default().push(id);
-            }
-            if let FileRef::Note(_) = file {
-                let stem = strip_md(&folded);
-                for s in suffixes(stem) {
-                    r.by_stem.entry(s.to_string()).or_default().push(id);
-                }
-            }
-            r.paths.push((nfc(path), file));
+        let files: Vec<(&str, FileRef)> = files.collect();
+        // Folding is the costly part, and each path's is independent.
+        let prepared: Vec<(String, String, String)> = files
+            .par_iter()
+            .map(|(path, _)| {
+                let nfc_path = nfc(path);
+                let folded = fold(path);
+                let folded_folder = fold(folder(&nfc_path));
+                (nfc_path, folded, folded_folder)
+            })
+            .collect();
+        type Pairs = Vec<Vec<(u64, u32)>>;
+        let (name_pairs, stem_pairs): (Pairs, Pairs) = files
+            .par_iter()
+            .zip(&prepared)
+            .enumerate()
+            .map(|(id, ((_, file), (_, folded, _)))| {
+                let id = id as u32;
+                let names = suffixes(folded).map(|s| (hash_str(s), id)).collect();
+                let stems = match file {
+                    FileRef::Note(_) => suffixes(strip_md(folded))
+                        .map(|s| (hash_str(s), id))
+                        .collect(),
+                    FileRef::Attachment(_) => Vec::new(),
+                };
+                (names, stems)
+            })
+            .unzip();
+        r.by_name = NameIndex::build(name_pairs.into_iter().flatten().collect());
+        r.by_stem = NameIndex::build(stem_pairs.into_iter().flatten().collect());
+        r.paths.reserve(files.len());
+        r.entries.reserve(files.len());
+        r.folded_folder.reserve(files.len());
+        r.arena.reserve(prepared.iter().map(|p| p.1.len()).sum());
+        for ((_, file), (nfc_path, folded, folded_folder)) in files.into_iter().zip(prepared) {
+            let name = folded.rsplit('/').next().unwrap_or(&folded);
+            r.dotless_names |= !name.contains('.');
+            r.entries
+                .push((r.arena.len() as u32, folded.len() as u32, file));
+            r.arena.push_str(&folded);
+            r.paths.push((nfc_path, file));
+            r.folded_folder.push(folded_folder);
         }
         for (i, note) in vault.notes.iter().enumerate() {
             for alias in &note.aliases {
@@ -229,27 +385,46 @@ impl Resolver {
             return self.exact(abs);
         }
         let key = fold(target);
-        let want = nfc(target);
-        for map in [&self.by_name, &self.by_stem] {
-            if let Some(ids) = map.get(&key) {
-                return Some(self.best(ids, &key, &want, source));
+        // Every file name has a `.`: a name without one can only be a note's stem.
+        let last = key.rsplit('/').next().unwrap_or(&key);
+        let skip_names = !self.dotless_names && !last.contains('.');
+        for (index, md) in [(&self.by_name, false), (&self.by_stem, true)] {
+            if !md && skip_names {
+                continue;
+            }
+            if let Some(ids) = index.get(&key, |id| self.suffix_matches(id, &key, md)) {
+                return Some(self.best(&ids, &key, &nfc_cow(target), source));
             }
         }
         None
+    }
+
+    /// File `id`'s folded path.
+    fn folded(&self, id: u32) -> &str {
+        let (start, len, _) = self.entries[id as usize];
+        &self.arena[start as usize..(start + len) as usize]
+    }
+
+    /// Whether file `id`'s folded path (without `.md` when `md`) has `key` as a `/`-suffix.
+    fn suffix_matches(&self, id: u32, key: &str, md: bool) -> bool {
+        let p = self.folded(id);
+        has_suffix(if md { strip_md(p) } else { p }, key)
     }
 
     /// A file whose whole vault path is `path` (with `.md` optional), exact case preferred.
     fn exact(&self, path: &str) -> Option<FileRef> {
         let key = fold(path);
         let want = nfc(path);
-        for (map, md) in [(&self.by_name, false), (&self.by_stem, true)] {
-            let Some(ids) = map.get(&key) else { continue };
+        for (index, md) in [(&self.by_name, false), (&self.by_stem, true)] {
+            let Some(ids) = index.get(&key, |id| self.suffix_matches(id, &key, md)) else {
+                continue;
+            };
             let whole: Vec<u32> = ids
                 .iter()
                 .copied()
                 .filter(|&id| {
-                    let p = fold(&self.paths[id as usize].0);
-                    (if md { strip_md(&p) } else { p.as_str() }) == key
+                    let p = self.folded(id);
+                    (if md { strip_md(p) } else { p }) == key
                 })
                 .collect();
             if !whole.is_empty() {
@@ -264,9 +439,13 @@ impl Resolver {
     fn best(&self, ids: &[u32], key: &str, want: &str, source: &str) -> FileRef {
         let path_of = |id: u32| self.paths[id as usize].0.as_str();
         let is_whole = |id: u32| {
-            let p = fold(path_of(id));
-            p == key || strip_md(&p) == key
+            let p = self.folded(id);
+            p == key || strip_md(p) == key
         };
+        if let [id] = ids {
+            // One candidate: every rule below picks it.
+            return self.entries[*id as usize].2;
+        }
         let whole: Vec<u32> = ids.iter().copied().filter(|&id| is_whole(id)).collect();
         if !whole.is_empty() {
             return self.pick_case(&whole, want);
@@ -275,7 +454,7 @@ impl Resolver {
         let mine: Vec<u32> = ids
             .iter()
             .copied()
-            .filter(|&id| fold(folder(path_of(id))) == own)
+            .filter(|&id| self.folded_folder[id as usize] == own)
             .collect();
         if !mine.is_empty() {
             return self.pick_case(&mine, want);
@@ -296,14 +475,14 @@ impl Resolver {
     /// Among equally good candidates, prefer one whose path ends with the target in its exact case
     /// (R10), then the lexicographically smallest path (R9 step 4).
     fn pick_case(&self, ids: &[u32], want: &str) -> FileRef {
+        let keep_md = want.to_lowercase().ends_with(".md");
         let ends = |id: u32| {
             let p = &self.paths[id as usize].0;
-            let p = if want.to_lowercase().ends_with(".md") {
-                p.as_str()
-            } else {
-                strip_md(p)
-            };
-            p == want || p.ends_with(&format!("/{want}"))
+            let p = if keep_md { p.as_str() } else { strip_md(p) };
+            p == want
+                || (p.len() > want.len()
+                    && p.ends_with(want)
+                    && p.as_bytes()[p.len() - want.len() - 1] == b'/')
         };
         let exact: Vec<u32> = ids.iter().copied().filter(|&id| ends(id)).collect();
         let pool = if exact.is_empty() { ids } else { &exact };
@@ -384,53 +563,106 @@ impl Graph {
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
         let resolver = Resolver::new(vault);
-        let resolutions: Vec<Vec<Resolution>> = vault
+        // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
+        // here, on all cores, rather than in the merge below.
+        type Keys = Vec<Vec<(String, usize)>>;
+        let (resolutions, keys): (Vec<Vec<Resolution>>, Keys) = vault
             .notes
             .par_iter()
             .enumerate()
             .map(|(i, note)| {
-                note.parsed
+                let res: Vec<Resolution> = note
+                    .parsed
                     .links
                     .iter()
                     .map(|l| resolve_link(vault, &resolver, i, l))
-                    .collect()
+                    .collect();
+                let keys = note
+                    .parsed
+                    .links
+                    .iter()
+                    .zip(&res)
+                    .enumerate()
+                    .filter(|(_, (_, r))| **r == Resolution::Unresolved)
+                    .map(|(j, (l, _))| (fold(&l.target), j))
+                    .collect();
+                (res, keys)
             })
-            .collect();
+            .unzip();
 
-        let mut backlinks = vec![Vec::new(); vault.notes.len()];
-        let mut unresolved: BTreeMap<String, UnresolvedTarget> = BTreeMap::new();
-        for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
-            for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
-                let here = LinkRef { note: i, link: j };
-                match r {
-                    Resolution::Note { note: t, .. } if !link.target.is_empty() => {
-                        backlinks[*t].push(here)
+        // Backlinks, unresolved targets and tags do not depend on each other: build them side by side.
+        let backlinks_of = || {
+            let mut backlink_counts = vec![0usize; vault.notes.len()];
+            for (note, res) in vault.notes.iter().zip(&resolutions) {
+                for (link, r) in note.parsed.links.iter().zip(res) {
+                    if let Resolution::Note { note: t, .. } = r {
+                        if !link.target.is_empty() {
+                            backlink_counts[*t] += 1;
+                        }
                     }
-                    Resolution::Unresolved => unresolved
-                        .entry(fold(&link.target))
+                }
+            }
+            let mut backlinks: Vec<Vec<LinkRef>> = backlink_counts
+                .iter()
+                .map(|&n| Vec::with_capacity(n))
+                .collect();
+            for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
+                for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
+                    if let Resolution::Note { note: t, .. } = r {
+                        if !link.target.is_empty() {
+                            backlinks[*t].push(LinkRef { note: i, link: j });
+                        }
+                    }
+                }
+            }
+            backlinks
+        };
+        let unresolved_of = || {
+            let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
+            for (note, ks) in keys.into_iter().enumerate() {
+                for (key, link) in ks {
+                    unresolved
+                        .entry(key)
                         .or_insert_with(|| UnresolvedTarget {
-                            target: link.target.clone(),
+                            target: vault.notes[note].parsed.links[link].target.clone(),
                             uses: Vec::new(),
                         })
                         .uses
-                        .push(here),
-                    _ => {}
+                        .push(LinkRef { note, link });
                 }
             }
-        }
-
-        let mut tags: BTreeMap<String, TagInfo> = BTreeMap::new();
-        for (i, note) in vault.notes.iter().enumerate() {
-            for t in &note.tags {
-                let info = tags.entry(t.to_lowercase()).or_insert_with(|| TagInfo {
-                    name: t.clone(),
-                    notes: Vec::new(),
-                });
-                if info.notes.last() != Some(&i) {
-                    info.notes.push(i);
+            unresolved
+                .into_iter()
+                .collect::<BTreeMap<String, UnresolvedTarget>>()
+        };
+        let tags_of = || {
+            let mut tags: FxMap<String, TagInfo> = FxMap::default();
+            for (i, note) in vault.notes.iter().enumerate() {
+                for t in &note.tags {
+                    // Most tags are written in lowercase already: look them up without a copy.
+                    let key: Cow<str> = if !t.is_ascii() {
+                        Cow::Owned(t.to_lowercase())
+                    } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                        Cow::Owned(t.to_ascii_lowercase())
+                    } else {
+                        Cow::Borrowed(t)
+                    };
+                    let info = match tags.get_mut(key.as_ref()) {
+                        Some(info) => info,
+                        None => tags.entry(key.into_owned()).or_insert_with(|| TagInfo {
+                            name: t.clone(),
+                            notes: Vec::new(),
+                        }),
+                    };
+                    if info.notes.last() != Some(&i) {
+                        info.notes.push(i);
+                    }
                 }
             }
-        }
+            tags.into_iter().collect::<BTreeMap<String, TagInfo>>()
+        };
+        let (backlinks, (unresolved, tags)) =
+            rayon::join(backlinks_of, || rayon::join(unresolved_of, tags_of));
         Graph {
             resolutions,
             backlinks,

@@ -10,9 +10,11 @@
 //! panes, drawn from the state by reference).
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod fulltext;
+pub mod gen;
 pub mod graph;
 pub mod loose;
 pub mod markdown;

@@ -11,7 +11,7 @@ use engram::app::{self, App};
 use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
 use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
 use engram::render::{self, RenderOptions};
-use engram::vault::Vault;
+use engram::vault::{LoadOptions, Vault};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -30,7 +30,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> io::Result<u8> {
     let dir = cli.vault_dir();
     let started = Instant::now();
-    let vault = match Vault::load(&dir) {
+    let options = LoadOptions {
+        cache: !cli.no_cache,
+        cache_dir: None,
+    };
+    let vault = match Vault::load_with(&dir, &options) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("engram: {e}");
@@ -39,28 +43,34 @@ fn run(cli: Cli) -> io::Result<u8> {
     };
     let loaded = Loaded::new(vault);
     let load_ms = started.elapsed().as_millis() as u64;
+    let Some(command) = &cli.command else {
+        return browse(loaded, &cli.browse);
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let code = match &cli.command {
-        Some(Command::List(a)) => commands::list(&loaded, a.json, &mut out)?,
-        Some(Command::Links(a)) => commands::links(&loaded, &a.note, a.json, &mut out)?,
-        Some(Command::Backlinks(a)) => commands::backlinks(&loaded, &a.note, a.json, &mut out)?,
-        Some(Command::Check(a)) => commands::check(&loaded, a.json, &mut out)?,
-        Some(Command::Stats(a)) => commands::stats(&loaded, load_ms, a.json, &mut out)?,
-        Some(Command::Grep(a)) => commands::grep(
+    let code = match command {
+        Command::List(a) => commands::list(&loaded, a.json, &mut out)?,
+        Command::Links(a) => commands::links(&loaded, &a.note, a.json, &mut out)?,
+        Command::Backlinks(a) => commands::backlinks(&loaded, &a.note, a.json, &mut out)?,
+        Command::Check(a) => commands::check(&loaded, a.json, &mut out)?,
+        Command::Stats(a) => commands::stats(&loaded, load_ms, a.json, &mut out)?,
+        Command::Grep(a) => commands::grep(
             &loaded,
             &a.query_text(),
             a.wants_json(),
             io::stdout().is_terminal(),
             &mut out,
         )?,
-        Some(Command::Tags(a)) => commands::tags(&loaded, a.json, &mut out)?,
-        Some(Command::Orphans(a)) => commands::orphans(&loaded, a.json, &mut out)?,
-        Some(Command::Unresolved(a)) => commands::unresolved(&loaded, a.json, &mut out)?,
-        Some(Command::Show(a)) => show(&loaded, a, &mut out)?,
-        None => browse(loaded, &cli.browse)?,
+        Command::Tags(a) => commands::tags(&loaded, a.json, &mut out)?,
+        Command::Orphans(a) => commands::orphans(&loaded, a.json, &mut out)?,
+        Command::Unresolved(a) => commands::unresolved(&loaded, a.json, &mut out)?,
+        Command::Show(a) => show(&loaded, a, &mut out)?,
     };
     out.flush()?;
+    // The process ends here: freeing a large vault's millions of small allocations one by one would
+    // only delay the exit (by a quarter of the load time at 50,000 notes); the system takes the
+    // memory back at once.
+    std::mem::forget(loaded);
     Ok(code)
 }
 

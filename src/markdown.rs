@@ -4,9 +4,10 @@
 //! pulldown-cmark does the CommonMark work; this module applies the Obsidian rules it leaves to the
 //! application (R56): trimming, the `\|` escape, subpaths, comments, tags and the lone `<br/>` line.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The pulldown-cmark options engram parses every note with.
 ///
@@ -83,7 +84,7 @@ pub struct Link {
 }
 
 /// How much of a link's line is kept on each side of it.
-pub const CONTEXT_CHARS: usize = 80;
+pub const CONTEXT_CHARS: usize = 48;
 
 /// Fills `before` and `after` of each link from the file's text.
 pub fn fill_context(links: &mut [Link], text: &str) {
@@ -195,7 +196,7 @@ impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex(starts)
     }
 
@@ -211,13 +212,6 @@ impl LineIndex {
     pub fn start(&self, line: usize) -> usize {
         self.0[line.saturating_sub(1).min(self.0.len() - 1)]
     }
-}
-
-fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    hay.iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
 }
 
 /// Byte ranges of the fenced code blocks of `text`, line-based and lenient: enough to keep comment
@@ -251,26 +245,39 @@ fn fenced_code_lines(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether `at` lies in one of `ranges`, which are sorted and disjoint (as [`fenced_code_lines`]
-/// makes them): a binary search, so scanning a large note stays linear.
+/// The range of `ranges` (sorted, disjoint) that holds `at`.
+fn range_at(ranges: &[Range<usize>], at: usize) -> Option<&Range<usize>> {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).filter(|r| r.start <= at)
+}
+
 fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
-    let k = ranges.partition_point(|r| r.end <= at);
-    ranges.get(k).is_some_and(|r| r.contains(&at))
+    range_at(ranges, at).is_some()
 }
 
 /// Byte ranges of `%%comments%%` in `text`, outside fenced code and inline code spans (R45).
 /// An unclosed `%%` runs to the end of the note, as in Obsidian.
 pub fn comment_ranges(text: &str) -> Vec<Range<usize>> {
-    let code = fenced_code_lines(text);
+    comment_ranges_in(text, &fenced_code_lines(text))
+}
+
+/// [`comment_ranges`] with the fenced code ranges already found. It jumps from one byte that can
+/// change its state to the next (`%`, a backtick, a newline inside a code span, the start of a fence)
+/// instead of looking at every byte.
+fn comment_ranges_in(text: &str, code: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
+    let len = bytes.len();
     let mut out = Vec::new();
     let mut i = 0;
     let mut open: Option<usize> = None;
     let mut in_span: Option<usize> = None; // backtick run length of an open code span
-    while i < bytes.len() {
+    let mut next_code = 0; // the first fenced block that ends after `i`
+    while i < len {
         if open.is_none() {
-            let k = code.partition_point(|r| r.end <= i);
-            if let Some(r) = code.get(k).filter(|r| r.contains(&i)) {
+            while code.get(next_code).is_some_and(|r| r.end <= i) {
+                next_code += 1;
+            }
+            if let Some(r) = code.get(next_code).filter(|r| r.start <= i) {
                 i = r.end;
                 in_span = None;
                 continue;
@@ -301,7 +308,19 @@ pub fn comment_ranges(text: &str) -> Vec<Range<usize>> {
             i += 2;
             continue;
         }
-        i += 1;
+        // Every byte up to the next one that matters only moves `i` on by one.
+        let from = i + 1;
+        let until = match open {
+            None => code.get(next_code).map_or(len, |r| r.start.max(from)),
+            Some(_) => len,
+        };
+        let hay = &bytes[from.min(until)..until];
+        let next = match (open, in_span) {
+            (Some(_), _) => memchr::memchr(b'%', hay),
+            (None, Some(_)) => memchr::memchr2(b'`', b'\n', hay),
+            (None, None) => memchr::memchr2(b'`', b'%', hay),
+        };
+        i = next.map_or(until, |k| from + k);
     }
     if let Some(start) = open {
         out.push(start..text.len());
@@ -313,26 +332,45 @@ pub fn comment_ranges(text: &str) -> Vec<Range<usize>> {
 /// R50), so they do not open an HTML block that would swallow the headings and links after them.
 /// With `hide_comments`, `%%comments%%` are blanked too (R45). Byte offsets are unchanged.
 pub fn prepare(text: &str, hide_comments: bool) -> String {
-    let mut bytes = text.as_bytes().to_vec();
     let code = fenced_code_lines(text);
+    let comments = if hide_comments {
+        comment_ranges_in(text, &code)
+    } else {
+        Vec::new()
+    };
+    prepare_in(text, &code, &comments).into_owned()
+}
+
+/// [`prepare`] with the fenced code and the comments to blank already found; borrows `text` when
+/// nothing needs blanking, as in most notes.
+fn prepare_in<'a>(text: &'a str, code: &[Range<usize>], comments: &[Range<usize>]) -> Cow<'a, str> {
+    let mut bytes: Option<Vec<u8>> = None;
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
-        if !in_ranges(&code, pos) && is_lone_br_line(line) {
+        if is_lone_br_line(line) && !in_ranges(code, pos) {
+            let end = pos + line.trim_end_matches(['\n', '\r']).len();
             blank(
-                &mut bytes,
-                pos..pos + line.trim_end_matches(['\n', '\r']).len(),
+                bytes.get_or_insert_with(|| text.as_bytes().to_vec()),
+                pos..end,
             );
         }
         pos += line.len();
     }
-    if hide_comments {
-        for r in comment_ranges(text) {
-            blank(&mut bytes, r);
-        }
+    for r in comments {
+        blank(
+            bytes.get_or_insert_with(|| text.as_bytes().to_vec()),
+            r.clone(),
+        );
     }
-    // Only ASCII bytes were replaced by spaces, and only whole UTF-8 sequences inside ranges that
-    // begin and end on ASCII, so the text is still valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    match bytes {
+        None => Cow::Borrowed(text),
+        // Only ASCII bytes were replaced by spaces, and only whole UTF-8 sequences inside ranges that
+        // begin and end on ASCII, so the text is still valid UTF-8.
+        Some(b) => Cow::Owned(
+            String::from_utf8(b)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+    }
 }
 
 /// Replaces every byte of a range with a space, keeping newlines so line numbers stay true.
@@ -345,13 +383,13 @@ fn blank(bytes: &mut [u8], range: Range<usize>) {
 }
 
 fn is_lone_br_line(line: &str) -> bool {
-    let mut rest = line.trim();
-    if rest.is_empty() {
-        return false;
+    let start = line.trim_start();
+    if !start.starts_with('<') {
+        return false; // most lines, answered without trimming the end
     }
+    let mut rest = start.trim_end();
     while !rest.is_empty() {
-        let lower = rest.get(..3).map(str::to_ascii_lowercase);
-        if lower.as_deref() != Some("<br") {
+        if !rest.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("<br")) {
             return false;
         }
         let Some(close) = rest.find('>') else {
@@ -404,22 +442,143 @@ pub fn split_linktext(text: &str) -> (String, Option<Subpath>) {
     (path, (!parts.is_empty()).then_some(Subpath::Heading(parts)))
 }
 
+/// What one pass over a note's lines finds: fenced code, lone `<br>` lines, block ids.
+struct LineScan {
+    /// Fenced code blocks, as [`fenced_code_lines`] finds them.
+    code: Vec<Range<usize>>,
+    /// Lone `<br>` lines outside code, without their line ending, to blank (see [`prepare`]).
+    br_lines: Vec<Range<usize>>,
+    /// Block ids (R22): at the end of a line after a space (or right after `]]`), or alone on a line;
+    /// letters, digits and `-`; not in fenced code.
+    block_ids: Vec<BlockId>,
+}
+
+/// [`fenced_code_lines`], the lone-`<br>` part of [`prepare`] and block ids in one pass:
+/// a line is in code exactly when a fence is open before it or opens on it.
+fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
+    let mut scan = LineScan {
+        code: Vec::new(),
+        br_lines: Vec::new(),
+        block_ids: Vec::new(),
+    };
+    let mut open: Option<(usize, char, usize)> = None; // (start, fence char, fence length)
+                                                       // The lines of `text.split_inclusive('\n')`, taken from the line index already built.
+    let starts = &lines.0;
+    let ends = starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(text.len()));
+    for (i, (&pos, end)) in starts.iter().zip(ends).enumerate() {
+        if pos == end {
+            continue; // the empty line after a final newline
+        }
+        let line = &text[pos..end];
+        let line_no = i + 1;
+        let was_open = open.is_some();
+        let skip = line
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'>'))
+            .count();
+        let trimmed = &line[skip..];
+        let first = trimmed.as_bytes().first().copied();
+        if matches!(first, Some(b'`' | b'~')) {
+            let c = char::from(first.unwrap_or(b'`'));
+            let n = trimmed.bytes().take_while(|x| *x == c as u8).count();
+            match open {
+                None if n >= 3 => open = Some((pos, c, n)),
+                Some((start, oc, on)) if c == oc && n >= on && trimmed[n..].trim().is_empty() => {
+                    scan.code.push(start..pos + line.len());
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        let in_code = was_open || open.is_some();
+        if !in_code {
+            if is_lone_br_line(line) {
+                scan.br_lines
+                    .push(pos..pos + line.trim_end_matches(['\n', '\r']).len());
+            }
+            if pos >= body_start {
+                if let Some(b) = block_id(line, pos, line_no) {
+                    scan.block_ids.push(b);
+                }
+            }
+        }
+    }
+    if let Some((start, _, _)) = open {
+        scan.code.push(start..text.len());
+    }
+    scan
+}
+
+/// The `^block-id` at the end of one line (R22), if it has one.
+fn block_id(line: &str, start: usize, line_no: usize) -> Option<BlockId> {
+    let content = line.trim_end();
+    let caret = memchr::memrchr(b'^', content.as_bytes())?;
+    let id = &content[caret + 1..];
+    if id.is_empty() || !id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+        return None;
+    }
+    let before = &content[..caret];
+    let ok = before.trim().is_empty()
+        || before.ends_with(' ')
+        || before.ends_with('\t')
+        || before.ends_with("]]");
+    ok.then(|| BlockId {
+        id: id.to_string(),
+        line: line_no,
+        range: start + caret..start + content.len(),
+    })
+}
+
 /// Parses a note. `text` is the whole file; `body_start` is where the Markdown body begins (after the
 /// frontmatter). Ranges and lines refer to the whole file.
 pub fn parse(text: &str, body_start: usize) -> Parsed {
     let lines = LineIndex::new(text);
-    let comments = comment_ranges(text);
-    let prepared = prepare(text, false);
+    let scan = scan_lines(text, body_start, &lines);
+    let comments = comment_ranges_in(text, &scan.code);
+    let prepared: Cow<str> = if scan.br_lines.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        let mut bytes = text.as_bytes().to_vec();
+        for r in &scan.br_lines {
+            blank(&mut bytes, r.clone());
+        }
+        Cow::Owned(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
+    };
     let body = &prepared[body_start..];
     let mut out = Parsed::default();
+    // Consecutive text events are taken as one, as pulldown-cmark's `TextMergeWithOffset` would
+    // merge them, without building the merged string: (source range, pieces, all pieces empty).
+    let mut pending: Option<(Range<usize>, usize, bool)> = None;
+    let flush = |pending: &mut Option<(Range<usize>, usize, bool)>,
+                 code_depth: usize,
+                 tags: &mut Vec<InlineTag>| {
+        if let Some((range, pieces, empty)) = pending.take() {
+            // A merge of several empty texts is dropped; a single empty text is kept.
+            if code_depth == 0 && (pieces == 1 || !empty) {
+                if let Some(raw) = text.get(range.clone()) {
+                    find_tags(raw, range.start, text, &lines, tags);
+                }
+            }
+        }
+    };
 
     // Link under construction: (syntax, raw dest, has display part, start offset, display text).
-    let mut open_link: Option<(LinkSyntax, String, bool, usize, String)> = None;
+    let mut open_link: Option<(LinkSyntax, CowStr, bool, usize, String)> = None;
     let mut heading: Option<(u8, usize, String)> = None;
     let mut code_depth = 0usize;
-    let parser = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
         let range = range.start + body_start..range.end + body_start;
+        if !matches!(event, Event::Text(_)) {
+            flush(&mut pending, code_depth, &mut out.tags);
+        }
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -463,10 +622,13 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
                 if let Some(h) = heading.as_mut() {
                     h.2.push_str(&t);
                 }
-                if code_depth == 0 {
-                    if let Some(raw) = text.get(range.clone()) {
-                        find_tags(raw, range.start, text, &lines, &mut out.tags);
+                match pending.as_mut() {
+                    Some((r, pieces, empty)) => {
+                        r.end = range.end;
+                        *pieces += 1;
+                        *empty &= t.is_empty();
                     }
+                    None => pending = Some((range, 1, t.is_empty())),
                 }
             }
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
@@ -485,8 +647,13 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
             _ => {}
         }
     }
-    out.block_ids = find_block_ids(text, body_start, &lines);
+    flush(&mut pending, code_depth, &mut out.tags);
+    out.block_ids = scan.block_ids;
+    // A vault holds millions of these; growth slack would be a quarter of their memory.
     fill_context(&mut out.links, text);
+    out.links.shrink_to_fit();
+    out.headings.shrink_to_fit();
+    out.tags.shrink_to_fit();
     out
 }
 
@@ -495,14 +662,14 @@ fn start_link(
     dest: CowStr<'_>,
     image: bool,
     start: usize,
-) -> (LinkSyntax, String, bool, usize, String) {
+) -> (LinkSyntax, CowStr<'_>, bool, usize, String) {
     let (syntax, piped) = match (link_type, image) {
         (LinkType::WikiLink { has_pothole }, false) => (LinkSyntax::Wiki, has_pothole),
         (LinkType::WikiLink { has_pothole }, true) => (LinkSyntax::WikiEmbed, has_pothole),
         (_, false) => (LinkSyntax::Markdown, true),
         (_, true) => (LinkSyntax::MarkdownEmbed, true),
     };
-    (syntax, dest.into_string(), piped, start, String::new())
+    (syntax, dest, piped, start, String::new())
 }
 
 fn finish_link(
@@ -570,82 +737,61 @@ fn is_unicode_punctuation(c: char) -> bool {
 /// Finds `#tags` in the source of one merged text event (R37–R40); the source keeps escapes, so
 /// `\#not-a-tag` stays out. `offset` is where that source starts in the file.
 fn find_tags(text: &str, offset: usize, file: &str, lines: &LineIndex, out: &mut Vec<InlineTag>) {
-    let mut prev: Option<char> = None;
-    // A text event that starts mid-line follows other inline content; look at the source byte before
-    // it so `a**b**#c` does not count, while a tag at the start of a line does.
-    if offset > 0 {
-        prev = file[..offset].chars().next_back();
-    }
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let boundary = prev.is_none_or(|p| p.is_whitespace());
-        if c == '#' && boundary {
-            let rest = &text[i + 1..];
-            let len: usize = rest
-                .chars()
-                .take_while(|c| is_tag_char(*c))
-                .map(char::len_utf8)
-                .sum();
-            let name = rest[..len].trim_end_matches('/');
-            if !name.is_empty() && !name.chars().all(|c| c.is_ascii_digit() || c == '/') {
-                out.push(InlineTag {
-                    name: name.to_string(),
-                    line: lines.line(offset.min(file.len())),
-                });
-            }
-            // Skip the tag's characters.
-            for _ in 0..rest[..len].chars().count() {
-                iter.next();
-            }
-            prev = rest[..len].chars().next_back().or(Some('#'));
-            continue;
-        }
-        prev = Some(c);
-    }
-}
-
-/// Finds `^block-id` markers (R22): at the end of a line after a space (or right after `]]`), or alone
-/// on a line; letters, digits and `-`. Lines in fenced code are skipped.
-fn find_block_ids(text: &str, body_start: usize, lines: &LineIndex) -> Vec<BlockId> {
-    let code = fenced_code_lines(text);
-    let mut out = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let start = pos;
-        pos += line.len();
-        if start < body_start || in_ranges(&code, start) {
-            continue;
-        }
-        let content = line.trim_end();
-        let Some(caret) = content.rfind('^') else {
-            continue;
+    // Every `#` is looked at, and only those: a tag's own characters never include `#`, so skipping
+    // over one never skips a `#`, and the character before a `#` is always the one just before it.
+    for i in memchr::memchr_iter(b'#', text.as_bytes()) {
+        let prev = if i > 0 {
+            text[..i].chars().next_back()
+        } else if offset > 0 {
+            // A text event that starts mid-line follows other inline content; look at the source
+            // byte before it so `a**b**#c` does not count, while a tag at the start of a line does.
+            file[..offset].chars().next_back()
+        } else {
+            None
         };
-        let id = &content[caret + 1..];
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if !prev.is_none_or(|p| p.is_whitespace()) {
             continue;
         }
-        let before = &content[..caret];
-        let ok = before.trim().is_empty()
-            || before.ends_with(' ')
-            || before.ends_with('\t')
-            || before.ends_with("]]");
-        if ok {
-            out.push(BlockId {
-                id: id.to_string(),
-                line: lines.line(start),
-                range: start + caret..start + content.len(),
+        let rest = &text[i + 1..];
+        let len: usize = rest
+            .chars()
+            .take_while(|c| is_tag_char(*c))
+            .map(char::len_utf8)
+            .sum();
+        let name = rest[..len].trim_end_matches('/');
+        if !name.is_empty() && !name.chars().all(|c| c.is_ascii_digit() || c == '/') {
+            out.push(InlineTag {
+                name: name.to_string(),
+                line: lines.line(offset.min(file.len())),
             });
         }
     }
-    out
 }
 
 /// Normalises a heading for link matching (R20): NFC, every non-alphanumeric character to a space,
 /// whitespace collapsed, trimmed, lowercased.
 pub fn normalize_heading(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mapped: String = s
-        .nfc()
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if s.is_ascii() {
+        // The same steps, without the allocations: NFC leaves ASCII alone.
+        let mut out = String::with_capacity(s.len());
+        for word in s
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return out;
+    }
+    let composed: Cow<str> = match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(s),
+        _ => Cow::Owned(s.nfc().collect()),
+    };
+    let mapped: String = composed
+        .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
     mapped

@@ -4,13 +4,16 @@
 
 pub mod frontmatter;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache, CacheReport, CacheStatus, Stamp};
 use crate::markdown::{self, Parsed};
 
 /// A note bigger than this is not read; it is reported instead (hostile or accidental input).
@@ -153,8 +156,29 @@ pub struct Vault {
     pub diagnostics: Vec<Diagnostic>,
     /// How long loading took.
     pub load_time: Duration,
+    /// What the index cache did during the load.
+    pub cache: CacheReport,
     /// Texts of an in-memory vault ([`Vault::from_files`]), by note index.
     memory: Vec<String>,
+}
+
+/// How to load a vault.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Use the index cache: take unchanged notes from it and write it back when anything changed.
+    pub cache: bool,
+    /// The cache folder; `None` means the user's ([`cache::default_dir`]).
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl LoadOptions {
+    /// Loading with the index cache in the user's cache folder, as the `engram` binary does.
+    pub fn cached() -> Self {
+        LoadOptions {
+            cache: true,
+            cache_dir: None,
+        }
+    }
 }
 
 /// Why a note's text could not be read again.
@@ -167,12 +191,21 @@ pub struct ReadError {
     pub source: std::io::Error,
 }
 
-/// A file found by the walk.
+/// A file found by the walk. Its size and time are read later, on all cores, from the open file.
 struct Found {
     abs: PathBuf,
     rel: String,
-    size: u64,
-    modified: Option<SystemTime>,
+    note: bool,
+}
+
+/// A note as loaded, with the diagnostics of its file.
+type LoadedNote = (Note, Vec<Diagnostic>);
+
+/// What loading one file gave.
+enum Item {
+    Note(Box<LoadedNote>, bool),
+    Unreadable(Diagnostic),
+    Attachment(Attachment),
 }
 
 fn is_markdown(name: &str) -> bool {
@@ -192,8 +225,18 @@ fn relative(root: &Path, path: &Path) -> String {
 impl Vault {
     /// Loads every note under `root`. Hidden files and folders (`.obsidian`, `.git`, `.trash`, …) are
     /// skipped, symlinks are followed except into a loop, and notes are read and parsed on all cores.
+    /// The index cache is not used: see [`Vault::load_with`].
     pub fn load(root: &Path) -> Result<Vault, VaultError> {
+        Vault::load_with(root, &LoadOptions::default())
+    }
+
+    /// Loads every note under `root` as [`Vault::load`] does; with `options.cache`, notes whose file
+    /// has not changed since the last load are taken from the index cache instead of being read
+    /// and parsed, and the cache is written back (into the cache folder only) when anything changed.
+    /// A cache that cannot be used is reported in [`Vault::cache`], never an error.
+    pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Vault, VaultError> {
         let started = Instant::now();
+        let scan_start = SystemTime::now();
         let meta = fs::metadata(root).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => VaultError::Missing(root.to_path_buf()),
             _ => VaultError::Unreadable {
@@ -209,22 +252,78 @@ impl Vault {
             source: e,
         })?;
 
-        let (notes_found, attachments, mut diagnostics) = walk(root);
-        let results: Vec<(Option<Note>, Vec<Diagnostic>)> =
-            notes_found.into_par_iter().map(|f| read_note(&f)).collect();
-        let mut notes = Vec::with_capacity(results.len());
-        for (note, diags) in results {
-            notes.extend(note);
-            diagnostics.extend(diags);
+        let mut report = CacheReport::default();
+        let place = options.cache.then(|| cache_place(root, options)).flatten();
+        // Reading the cache and walking the folder do not depend on each other.
+        let (cached, (found, mut diagnostics)) = rayon::join(
+            || match &place {
+                Some((canonical, file)) => Cache::read(file, canonical),
+                None => Ok(None),
+            },
+            || walk(root),
+        );
+        report.status = match (&place, &cached) {
+            (None, _) => CacheStatus::Off,
+            (Some(_), Ok(None)) => CacheStatus::Missing,
+            (Some(_), Ok(Some(_))) => CacheStatus::Used,
+            (Some(_), Err(p)) => CacheStatus::Rejected(p.clone()),
+        };
+        let cached = cached.unwrap_or(None);
+
+        let items: Vec<Item> = found
+            .into_par_iter()
+            .map(|f| load_file(f, cached.as_ref()))
+            .collect();
+        let cache_len = cached.as_ref().map_or(0, Cache::len);
+        drop(cached);
+        let mut notes: Vec<LoadedNote> = Vec::with_capacity(items.len());
+        let mut attachments = Vec::new();
+        for item in items {
+            match item {
+                Item::Note(n, reused) => {
+                    if reused {
+                        report.reused += 1;
+                    } else {
+                        report.parsed += 1;
+                    }
+                    notes.push(*n);
+                }
+                Item::Unreadable(d) => diagnostics.push(d),
+                Item::Attachment(a) => attachments.push(a),
+            }
         }
-        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        notes.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        attachments.sort_by(|a, b| a.path.cmp(&b.path));
+
+        if let Some((canonical, file)) = &place {
+            report.file = Some(file.clone());
+            let changed = report.parsed > 0 || report.reused != cache_len;
+            if changed || !matches!(report.status, CacheStatus::Used) {
+                let entries: Vec<(&Note, &[Diagnostic])> =
+                    notes.iter().map(|(n, d)| (n, d.as_slice())).collect();
+                match cache::write(file, canonical, scan_start, &entries) {
+                    Ok(()) => report.written = true,
+                    Err(e) => report.write_error = Some(e.to_string()),
+                }
+            }
+        }
+
+        // Collected in place: the notes are not held twice.
+        let vault_notes: Vec<Note> = notes
+            .into_iter()
+            .map(|(note, diags)| {
+                diagnostics.extend(diags);
+                note
+            })
+            .collect();
         diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(&b.kind)));
         Ok(Vault {
             root: root.to_path_buf(),
-            notes,
+            notes: vault_notes,
             attachments,
             diagnostics,
             load_time: started.elapsed(),
+            cache: report,
             memory: Vec::new(),
         })
     }
@@ -338,10 +437,31 @@ impl Vault {
     }
 }
 
-/// Walks the folder: Markdown files, attachments and the diagnostics of what could not be walked.
-fn walk(root: &Path) -> (Vec<Found>, Vec<Attachment>, Vec<Diagnostic>) {
-    let mut notes = Vec::new();
-    let mut attachments = Vec::new();
+/// The vault's canonical path and its cache file, unless there is no cache folder or it lies inside
+/// the vault (which engram never writes to).
+fn cache_place(root: &Path, options: &LoadOptions) -> Option<(PathBuf, PathBuf)> {
+    let canonical = fs::canonicalize(root).ok()?;
+    let dir = options.cache_dir.clone().or_else(cache::default_dir)?;
+    let dir_abs = if dir.is_absolute() {
+        dir.clone()
+    } else {
+        std::env::current_dir().ok()?.join(&dir)
+    };
+    // The cache folder may not exist yet: compare its nearest existing ancestor.
+    let existing = dir_abs
+        .ancestors()
+        .find_map(|a| fs::canonicalize(a).ok())
+        .unwrap_or(dir_abs);
+    if existing.starts_with(&canonical) {
+        return None;
+    }
+    Some((canonical.clone(), cache::file_for(&dir, &canonical)))
+}
+
+/// Walks the folder: Markdown files and attachments, and the diagnostics of what could not be
+/// walked. Nothing is opened or stat-ed here: that happens on all cores in [`load_file`].
+fn walk(root: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
     let mut diagnostics = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -386,24 +506,41 @@ fn walk(root: &Path) -> (Vec<Found>, Vec<Attachment>, Vec<Diagnostic>) {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = relative(root, entry.path());
-        let meta = entry.metadata().ok();
-        let size = meta.as_ref().map_or(0, |m| m.len());
-        let modified = meta.as_ref().and_then(|m| m.modified().ok());
-        let name = entry.file_name().to_string_lossy();
-        if is_markdown(&name) {
-            notes.push(Found {
-                abs: entry.into_path(),
-                rel,
-                size,
-                modified,
-            });
-        } else {
-            attachments.push(Attachment { path: rel, size });
+        let note = is_markdown(&entry.file_name().to_string_lossy());
+        let abs = entry.into_path();
+        found.push(Found {
+            rel: relative(root, &abs),
+            abs,
+            note,
+        });
+    }
+    (found, diagnostics)
+}
+
+/// Loads one file found by the walk: an attachment's size, or a note from the cache or its file.
+fn load_file(f: Found, cache: Option<&Cache>) -> Item {
+    if !f.note {
+        let size = fs::metadata(&f.abs).map_or(0, |m| m.len());
+        return Item::Attachment(Attachment { path: f.rel, size });
+    }
+    if let Some(c) = cache {
+        if let Ok(meta) = fs::metadata(&f.abs) {
+            let stamp = Stamp {
+                size: meta.len(),
+                modified: meta.modified().ok(),
+            };
+            if let Ok(Some(hit)) = c.lookup(&f.rel, stamp, &f.abs) {
+                return Item::Note(Box::new(hit), true);
+            }
         }
     }
-    attachments.sort_by(|a, b| a.path.cmp(&b.path));
-    (notes, attachments, diagnostics)
+    match read_note(&f) {
+        (Some(note), diags) => Item::Note(Box::new((note, diags)), false),
+        (None, mut diags) => match diags.pop() {
+            Some(d) => Item::Unreadable(d),
+            None => Item::Unreadable(diag(&f.rel, DiagnosticKind::Unreadable, "cannot read")),
+        },
+    }
 }
 
 fn diag(path: &str, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
@@ -415,64 +552,102 @@ fn diag(path: &str, kind: DiagnosticKind, message: impl Into<String>) -> Diagnos
 }
 
 /// Reads and parses one note. The note is kept (so links to it resolve) unless it cannot be read.
+/// Its size and time come from the open file, so the walk never has to stat it.
 fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    if found.size > MAX_NOTE_BYTES {
-        diags.push(diag(
+    let too_large = |size: u64, modified: Option<SystemTime>| {
+        let d = diag(
             &found.rel,
             DiagnosticKind::TooLarge,
             format!(
                 "note is {} MiB, more than the {} MiB engram reads; skipped",
-                found.size >> 20,
+                size >> 20,
                 MAX_NOTE_BYTES >> 20
             ),
-        ));
-        return (Some(empty_note(found)), diags);
-    }
-    let bytes = match fs::read(&found.abs) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(diag(
-                &found.rel,
-                DiagnosticKind::Unreadable,
-                format!("cannot read: {e}"),
-            ));
-            return (None, diags);
-        }
+        );
+        (Some(empty_note(found, size, modified)), vec![d])
     };
-    if bytes.contains(&0) {
-        diags.push(diag(
+    let unreadable = |e: std::io::Error| {
+        let d = diag(
             &found.rel,
-            DiagnosticKind::Binary,
-            "holds NUL bytes: a binary file with a .md name; its content is not shown",
-        ));
-        return (Some(empty_note(found)), diags);
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+            DiagnosticKind::Unreadable,
+            format!("cannot read: {e}"),
+        );
+        (None, vec![d])
+    };
+    let mut file = match fs::File::open(&found.abs) {
+        Ok(f) => f,
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            diags.push(diag(
-                &found.rel,
-                DiagnosticKind::InvalidUtf8,
-                format!("not valid UTF-8 (first bad byte at offset {at}); shown with replacement characters"),
-            ));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            // A file too large to read is reported as such even when it cannot be opened.
+            if let Ok(m) = fs::metadata(&found.abs) {
+                if m.len() > MAX_NOTE_BYTES {
+                    return too_large(m.len(), m.modified().ok());
+                }
+            }
+            return unreadable(e);
         }
     };
-    let note = build_note(
-        found.rel.clone(),
-        found.abs.clone(),
-        &text,
-        found.size,
-        found.modified,
-        &mut diags,
-    );
-    (Some(note), diags)
+    let meta = file.metadata().ok();
+    let size = meta.as_ref().map_or(0, |m| m.len());
+    let modified = meta.as_ref().and_then(|m| m.modified().ok());
+    if size > MAX_NOTE_BYTES {
+        return too_large(size, modified);
+    }
+    // Each thread reads into one buffer it keeps: a fresh buffer per note would leave the heap
+    // riddled with freed text between the notes' long-lived parts, and the process larger.
+    READ_BUFFER.with(|cell| {
+        let mut bytes = cell.borrow_mut();
+        bytes.clear();
+        bytes.reserve(size as usize + 1);
+        if let Err(e) = file.read_to_end(&mut bytes) {
+            return unreadable(e);
+        }
+        drop(file);
+        if memchr::memchr(0, &bytes).is_some() {
+            diags.push(diag(
+                &found.rel,
+                DiagnosticKind::Binary,
+                "holds NUL bytes: a binary file with a .md name; its content is not shown",
+            ));
+            return (Some(empty_note(found, size, modified)), diags);
+        }
+        let text: std::borrow::Cow<str> = match std::str::from_utf8(&bytes) {
+            Ok(t) => t.into(),
+            Err(e) => {
+                let at = e.valid_up_to();
+                diags.push(diag(
+                    &found.rel,
+                    DiagnosticKind::InvalidUtf8,
+                    format!("not valid UTF-8 (first bad byte at offset {at}); shown with replacement characters"),
+                ));
+                String::from_utf8_lossy(&bytes).into_owned().into()
+            }
+        };
+        let note = build_note(
+            found.rel.clone(),
+            found.abs.clone(),
+            &text,
+            size,
+            modified,
+            &mut diags,
+        );
+        drop(text);
+        if bytes.capacity() > READ_BUFFER_KEEP {
+            *bytes = Vec::new();
+        }
+        (Some(note), diags)
+    })
+}
+
+/// Largest read buffer a thread keeps between notes; a larger note's buffer is given back.
+const READ_BUFFER_KEEP: usize = 4 << 20;
+
+thread_local! {
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A note whose content is not read: it exists for links, with its file name as title.
-fn empty_note(found: &Found) -> Note {
+fn empty_note(found: &Found, size: u64, modified: Option<SystemTime>) -> Note {
     Note {
         title: stem(&found.rel).to_string(),
         path: found.rel.clone(),
@@ -483,8 +658,8 @@ fn empty_note(found: &Found) -> Note {
         skipped: true,
         body_start: 0,
         parsed: Parsed::default(),
-        size: found.size,
-        modified: found.modified,
+        size,
+        modified,
     }
 }
 
@@ -535,8 +710,9 @@ pub fn build_note(
         })
         .unwrap_or_else(|| stem(&path).to_string());
     let mut tags: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for t in fm.tags.iter().chain(parsed.tags.iter().map(|t| &t.name)) {
-        if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+        if seen.insert(t.to_lowercase()) {
             tags.push(t.clone());
         }
     }
@@ -562,6 +738,11 @@ fn add_property_links(
     text: &str,
     yaml_start: usize,
 ) {
+    if fm.links.is_empty() {
+        // Nothing to add; the links are still put in source order, as when there are some.
+        parsed.links.sort_by_key(|l| l.range.start);
+        return;
+    }
     let lines = markdown::LineIndex::new(text);
     for (key, inner) in &fm.links {
         let (target_part, display) = match inner.split_once('|') {

@@ -9,6 +9,11 @@ use serde_json::Value;
 fn engram(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_engram"))
         .args(args)
+        // The index cache goes to a scratch folder, not the user's.
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("engram-cli-test-cache"),
+        )
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run engram")

@@ -88,8 +88,10 @@ pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
     if yaml.trim().is_empty() {
         return Ok(Frontmatter::default());
     }
-    let value: Value =
-        serde_yaml::from_str(yaml).map_err(|e| YamlError(one_line(&e.to_string())))?;
+    let value: Value = match simple_mapping(yaml) {
+        Some(map) => Value::Mapping(map),
+        None => serde_yaml::from_str(yaml).map_err(|e| YamlError(one_line(&e.to_string())))?,
+    };
     let map = match value {
         Value::Mapping(m) => m,
         Value::Null => return Ok(Frontmatter::default()),
@@ -128,6 +130,73 @@ pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
         fm.properties.push((key, display(v)));
     }
     Ok(fm)
+}
+
+/// The mapping of a block made only of `key: value` lines whose keys and values are plain words,
+/// such as `title: Sleep and focus` or `publish: true`, read without the YAML parser (most notes'
+/// frontmatter is of this kind, and serde_yaml costs more than the rest of the note). `None` for
+/// anything else, which the YAML parser then reads: the rules below admit only lines that YAML reads
+/// as a string key and a string value (or exactly `true`/`false`), so the mapping is the same.
+fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
+    const SPECIAL: &[&str] = &[
+        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
+    ];
+    let plain = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !s.chars().any(|c| {
+                c.is_control()
+                    || matches!(
+                        c,
+                        '#' | ':'
+                            | '{'
+                            | '}'
+                            | '['
+                            | ']'
+                            | ','
+                            | '&'
+                            | '*'
+                            | '!'
+                            | '|'
+                            | '>'
+                            | '\''
+                            | '"'
+                            | '%'
+                            | '@'
+                            | '`'
+                            | '\u{2028}'
+                            | '\u{2029}'
+                            | '\u{feff}'
+                            | '\u{fffe}'
+                            | '\u{ffff}'
+                    )
+            })
+    };
+    let mut map = serde_yaml::Mapping::new();
+    for line in yaml.split('\n') {
+        if line.is_empty() {
+            continue;
+        }
+        let (key, rest) = line.split_once(':')?;
+        let value = rest.strip_prefix(' ')?.trim_matches(' ');
+        let key_ok = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && !SPECIAL.iter().any(|w| key.eq_ignore_ascii_case(w));
+        if !key_ok || value.is_empty() || !plain(value) {
+            return None;
+        }
+        let value = match value {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            v if SPECIAL.iter().any(|w| v.eq_ignore_ascii_case(w)) => return None,
+            v => Value::String(v.to_string()),
+        };
+        if map.insert(Value::String(key.to_string()), value).is_some() {
+            return None; // a duplicate key is an error the YAML parser reports
+        }
+    }
+    Some(map)
 }
 
 fn one_line(s: &str) -> String {
@@ -215,6 +284,41 @@ fn collect_links(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simple_reader_agrees_with_yaml_or_declines() {
+        let blocks = [
+            "title: AI and computational models in neuroscience\nvideoId: etbfLTHD_VU\n",
+            "publish: true\n",
+            "publish: True\n",
+            "a: null\nb: Null\n",
+            "title: Café — naïve résumé\n",
+            "title: yes\n",
+            "title: 12\n",
+            "videoId: -abc\n",
+            "title: a: b\n",
+            "title: a #comment\n",
+            "title:  spaced  out  \n",
+            "title: x\ntitle: y\n",
+            "tags: [a, b]\n",
+            "aliases:\n  - one\n",
+            "key:value\n",
+            "nan: inf\n",
+            "title: x\r\n",
+            "\nfirst: one\n\nsecond: two words\n",
+            "my key: v\n",
+            "related: \"[[x]]\"\n",
+        ];
+        let mut fast = 0;
+        for yaml in blocks {
+            if let Some(map) = simple_mapping(yaml) {
+                fast += 1;
+                let slow: Value = serde_yaml::from_str(yaml).expect("valid YAML");
+                assert_eq!(Value::Mapping(map), slow, "{yaml:?}");
+            }
+        }
+        assert_eq!(fast, 6, "the simple blocks take the fast path");
+    }
 
     #[test]
     fn split_finds_block_and_body() {

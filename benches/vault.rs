@@ -1,0 +1,579 @@
+//! The vault benchmark (issue 6): how fast engram loads a vault, measured against the physical limit of
+//! walking it, reading every file and running pulldown-cmark over it on all cores.
+//!
+//! Run with `cargo bench --bench vault`. Environment:
+//! - `ENGRAM_BENCH_SIZES=1000,10000,50000`: generated vault sizes (the default is these three);
+//! - `ENGRAM_BENCH_RUNS=5`: runs of each measurement; the table shows the median;
+//! - `ENGRAM_CORPORA=DIR`: every folder in DIR is benchmarked too (default `../shared/corpora` when present);
+//! - `ENGRAM_BENCH_VAULTS=DIR`: keep generated vaults in DIR and reuse them (default: a temporary folder,
+//!   removed at the end).
+//!
+//! The page cache is warm in every measurement: each vault is read once before anything is timed.
+//! "No cache" below means engram's index cache, not the page cache.
+//!
+//! A measurement adds named cells to its vault's [`Column`]; the table has one row per name, in the
+//! order first seen, so a new figure is one more `col.add(...)` call.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use engram::commands::Loaded;
+use engram::gen;
+use engram::markdown;
+use engram::vault::{LoadOptions, Vault};
+
+/// One vault's figures: (row name, cell text), in order.
+struct Column {
+    vault: String,
+    cells: Vec<(String, String)>,
+}
+
+impl Column {
+    fn add(&mut self, row: &str, cell: impl Into<String>) {
+        self.cells.push((row.to_string(), cell.into()));
+    }
+}
+
+/// Wall and CPU time of one run.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    wall: Duration,
+    cpu: Duration,
+}
+
+/// The median of several runs, with the spread.
+#[derive(Debug, Clone, Copy)]
+struct Summary {
+    wall: Duration,
+    cpu: Duration,
+    min: Duration,
+    max: Duration,
+}
+
+fn summarize(mut runs: Vec<Timing>) -> Summary {
+    runs.sort_by_key(|t| t.wall);
+    let mid = runs[runs.len() / 2];
+    let mut cpus: Vec<Duration> = runs.iter().map(|t| t.cpu).collect();
+    cpus.sort();
+    Summary {
+        wall: mid.wall,
+        cpu: cpus[cpus.len() / 2],
+        min: runs[0].wall,
+        max: runs[runs.len() - 1].wall,
+    }
+}
+
+fn ms(d: Duration) -> String {
+    let v = d.as_secs_f64() * 1e3;
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn cell(s: &Summary) -> String {
+    format!("{} ms ({}–{})", ms(s.wall), ms(s.min), ms(s.max))
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    if b < Duration::from_millis(1) {
+        return "n/a".into();
+    }
+    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+}
+
+/// CPU time this process's threads have run so far, in nanoseconds: the sum of the first field of
+/// `/proc/self/task/*/schedstat`. rayon's threads live as long as the process, so none is lost.
+fn process_cpu() -> Duration {
+    let ns: u64 = fs::read_dir("/proc/self/task")
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|t| fs::read_to_string(t.path().join("schedstat")).ok())
+                .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0);
+    Duration::from_nanos(ns)
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Timing, T) {
+    let cpu = process_cpu();
+    let started = Instant::now();
+    let out = f();
+    let wall = started.elapsed();
+    let t = Timing {
+        wall,
+        cpu: process_cpu().saturating_sub(cpu),
+    };
+    (t, out)
+}
+
+fn repeat<T>(runs: usize, mut f: impl FnMut() -> T) -> (Summary, T) {
+    let mut timings = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let (t, out) = time(&mut f);
+        timings.push(t);
+        last = Some(out);
+    }
+    (summarize(timings), last.expect("at least one run"))
+}
+
+fn is_hidden(e: &walkdir::DirEntry) -> bool {
+    e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.')
+}
+
+fn is_note(e: &walkdir::DirEntry) -> bool {
+    e.file_type().is_file()
+        && e.path()
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+}
+
+/// Markdown files and their bytes, and every file read once so the page cache holds the vault.
+fn warm(dir: &Path) -> (usize, u64) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    let notes: Vec<u64> = files
+        .par_iter()
+        .map(|p| {
+            let n = fs::read(p).map_or(0, |b| b.len() as u64);
+            if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("md")) {
+                n
+            } else {
+                u64::MAX
+            }
+        })
+        .filter(|&n| n != u64::MAX)
+        .collect();
+    (notes.len(), notes.iter().sum())
+}
+
+/// The physical limit: walk the vault, read every note and run pulldown-cmark over it, consuming every
+/// event, on all cores. The walk feeds the readers as it goes (rayon's `par_bridge`), so walking and
+/// parsing overlap as well as they can.
+fn limit(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e))
+        .filter_map(Result::ok)
+        .filter(is_note)
+        .par_bridge()
+        .map(|e| {
+            let Ok(text) = fs::read_to_string(e.path()) else {
+                return 0;
+            };
+            let mut events = 0u64;
+            for ev in pulldown_cmark::Parser::new_ext(&text, markdown::options()) {
+                std::hint::black_box(&ev);
+                events += 1;
+            }
+            events
+        })
+        .sum()
+}
+
+/// What `engram stats` does: load every note and build the whole graph.
+fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
+    let vault = Vault::load_with(dir, opts).expect("load vault");
+    Loaded::new(vault)
+}
+
+/// One run of the engram binary: wall time, and from GNU time (when installed) peak RSS and CPU time.
+struct ProcessRun {
+    wall: Duration,
+    rss_kb: Option<u64>,
+    cpu: Option<Duration>,
+}
+
+fn gnu_time() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/time");
+    p.exists().then_some(p)
+}
+
+fn run_engram(
+    engram: &Path,
+    args: &[&str],
+    cache_home: &Path,
+    with_time: bool,
+    report: &Path,
+) -> ProcessRun {
+    let mut cmd = match (with_time, gnu_time()) {
+        (true, Some(t)) => {
+            let mut c = Command::new(t);
+            c.arg("-f")
+                .arg("%M %U %S")
+                .arg("-o")
+                .arg(report)
+                .arg(engram);
+            c
+        }
+        _ => Command::new(engram),
+    };
+    cmd.args(args)
+        .env("XDG_CACHE_HOME", cache_home)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let started = Instant::now();
+    let status = cmd.status().expect("run engram");
+    let wall = started.elapsed();
+    assert!(status.success(), "engram {args:?} failed: {status}");
+    let mut run = ProcessRun {
+        wall,
+        rss_kb: None,
+        cpu: None,
+    };
+    if with_time {
+        let text = fs::read_to_string(report).unwrap_or_default();
+        let f: Vec<&str> = text
+            .lines()
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if let [rss, user, sys] = f[..] {
+            run.rss_kb = rss.parse().ok();
+            let secs = user.parse::<f64>().unwrap_or(0.0) + sys.parse::<f64>().unwrap_or(0.0);
+            run.cpu = Some(Duration::from_secs_f64(secs));
+        }
+    }
+    run
+}
+
+/// What [`measure_process`] found: wall time, and from GNU time peak RSS (KiB) and CPU use.
+struct ProcessFigures {
+    wall: Summary,
+    rss_kb: Option<u64>,
+    cpu: Option<Duration>,
+    /// CPU time over wall time, in cores busy (2.0 = both cores of a 2-core machine).
+    cores_busy: Option<f64>,
+}
+
+fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v.get(v.len() / 2).copied()
+}
+
+/// Measures the engram binary: `runs` timed runs, then `runs` runs under GNU time for memory and CPU.
+/// `before` runs ahead of each run (to empty the index cache, say).
+fn measure_process(
+    engram: &Path,
+    args: &[&str],
+    cache_home: &Path,
+    runs: usize,
+    before: &dyn Fn(),
+) -> ProcessFigures {
+    let report = cache_home.join("time.txt");
+    let mut timings = Vec::new();
+    for _ in 0..runs {
+        before();
+        let r = run_engram(engram, args, cache_home, false, &report);
+        timings.push(Timing {
+            wall: r.wall,
+            cpu: Duration::ZERO,
+        });
+    }
+    let mut rss = Vec::new();
+    let mut cpu = Vec::new();
+    let mut busy = Vec::new();
+    for _ in 0..runs {
+        before();
+        let r = run_engram(engram, args, cache_home, true, &report);
+        rss.extend(r.rss_kb);
+        if let Some(c) = r.cpu {
+            cpu.push(c);
+            busy.push(c.as_secs_f64() / r.wall.as_secs_f64());
+        }
+    }
+    ProcessFigures {
+        wall: summarize(timings),
+        rss_kb: median(rss),
+        cpu: median(cpu),
+        cores_busy: median(busy),
+    }
+}
+
+fn machine() -> String {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown CPU".to_string(), |(_, m)| m.trim().to_string());
+    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kb: u64 = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!(
+        "{cores} cores ({model}), {:.1} GiB memory, {} {}",
+        mem_kb as f64 / 1024.0 / 1024.0,
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn bench_vault(name: &str, dir: &Path, engram: &Path, runs: usize, scratch: &Path) -> Column {
+    let mut col = Column {
+        vault: name.to_string(),
+        cells: Vec::new(),
+    };
+    eprintln!("== {name}: warming the page cache");
+    let (notes, bytes) = warm(dir);
+    col.add("notes", notes.to_string());
+    col.add("Markdown bytes", mb(bytes));
+
+    eprintln!("== {name}: limit");
+    let (lim, _) = repeat(runs, || limit(dir));
+    col.add("limit: walk + read + pulldown-cmark, all cores", cell(&lim));
+    col.add("limit: CPU time", format!("{} ms", ms(lim.cpu)));
+
+    eprintln!("== {name}: load");
+    let no_cache = LoadOptions::default();
+    let (ld, loaded) = repeat(runs, || load(dir, &no_cache));
+    assert_eq!(loaded.vault.notes.len(), notes);
+    drop(loaded);
+    col.add("load: Vault::load + Graph::build, no cache", cell(&ld));
+    col.add("load / limit", ratio(ld.wall, lim.wall));
+    col.add("load / limit, CPU time", ratio(ld.cpu, lim.cpu));
+
+    let cache_dir = scratch.join(format!("cache-{name}"));
+    let cached = LoadOptions {
+        cache: true,
+        cache_dir: Some(cache_dir.clone()),
+    };
+    drop(load(dir, &cached));
+    let (warm_load, _) = repeat(runs, || load(dir, &cached));
+    col.add("load, warm index cache", cell(&warm_load));
+    col.add(
+        "load, warm index cache / limit",
+        ratio(warm_load.wall, lim.wall),
+    );
+    let cache_bytes: u64 = fs::read_dir(&cache_dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    col.add("index cache file", mb(cache_bytes));
+
+    eprintln!("== {name}: engram stats");
+    let vault_arg = dir.to_string_lossy().into_owned();
+    let home = scratch.join(format!("xdg-{name}"));
+    fs::create_dir_all(&home).expect("cache home");
+    let nothing = || {};
+    let st = measure_process(
+        engram,
+        &["stats", "--no-cache", "--vault", &vault_arg],
+        &home,
+        runs,
+        &nothing,
+    );
+    col.add("`engram stats --no-cache` (process)", cell(&st.wall));
+    col.add("stats / limit", ratio(st.wall.wall, lim.wall));
+    match (st.cpu, st.cores_busy, st.rss_kb) {
+        (Some(cpu), Some(busy), Some(rss)) => {
+            col.add(
+                "stats: CPU time (cores busy)",
+                format!("{} ms ({busy:.2})", ms(cpu)),
+            );
+            // GNU time counts in 10 ms steps: too coarse for the smallest vaults.
+            col.add(
+                "stats / limit, CPU time",
+                if lim.cpu >= Duration::from_millis(100) {
+                    ratio(cpu, lim.cpu)
+                } else {
+                    "n/a".into()
+                },
+            );
+            col.add("stats: peak RSS", mb(rss * 1024));
+            col.add(
+                "stats: peak RSS / Markdown bytes",
+                format!("{:.2}", (rss * 1024) as f64 / bytes as f64),
+            );
+        }
+        _ => col.add("stats: peak RSS", "n/a (install GNU time)"),
+    }
+
+    let engram_cache = home.join("engram");
+    let empty_cache = || {
+        let _ = fs::remove_dir_all(&engram_cache);
+    };
+    let first = measure_process(
+        engram,
+        &["stats", "--vault", &vault_arg],
+        &home,
+        runs,
+        &empty_cache,
+    );
+    col.add(
+        "`engram stats`, first start (writes the cache)",
+        cell(&first.wall),
+    );
+    let second = measure_process(
+        engram,
+        &["stats", "--vault", &vault_arg],
+        &home,
+        runs,
+        &nothing,
+    );
+    col.add("`engram stats`, warm cache", cell(&second.wall));
+    col.add(
+        "warm cache stats / limit",
+        ratio(second.wall.wall, lim.wall),
+    );
+    if let Some(rss) = second.rss_kb {
+        col.add("warm cache stats: peak RSS", mb(rss * 1024));
+    }
+    col
+}
+
+fn print_table(cols: &[Column]) {
+    let mut rows: Vec<String> = Vec::new();
+    for c in cols {
+        for (r, _) in &c.cells {
+            if !rows.contains(r) {
+                rows.push(r.clone());
+            }
+        }
+    }
+    let mut header = "| |".to_string();
+    let mut rule = "|---|".to_string();
+    for c in cols {
+        header.push_str(&format!(" {} |", c.vault));
+        rule.push_str("---|");
+    }
+    println!("{header}\n{rule}");
+    for r in rows {
+        let mut line = format!("| {r} |");
+        for c in cols {
+            let v = c
+                .cells
+                .iter()
+                .find(|(n, _)| *n == r)
+                .map_or("", |(_, v)| v.as_str());
+            line.push_str(&format!(" {v} |"));
+        }
+        println!("{line}");
+    }
+}
+
+fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => v
+            .split(',')
+            .filter_map(|s| s.trim().replace('_', "").parse().ok())
+            .collect(),
+        _ => default.to_vec(),
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not used.
+    let sizes = env_list("ENGRAM_BENCH_SIZES", &[1_000, 10_000, 50_000]);
+    let runs = env_list("ENGRAM_BENCH_RUNS", &[5])
+        .first()
+        .copied()
+        .unwrap_or(5)
+        .max(1);
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpora = std::env::var_os("ENGRAM_CORPORA")
+        .map(PathBuf::from)
+        .or_else(|| Some(manifest.join("../shared/corpora")).filter(|p| p.is_dir()));
+    let engram = PathBuf::from(env!("CARGO_BIN_EXE_engram"));
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let kept = std::env::var_os("ENGRAM_BENCH_VAULTS").map(PathBuf::from);
+
+    let started_load = load_average();
+    let mut cols = Vec::new();
+    for &n in &sizes {
+        let seed = 1;
+        let dir = match &kept {
+            Some(k) => k.join(format!("gen-{n}-seed{seed}")),
+            None => scratch.path().join(format!("gen-{n}")),
+        };
+        let done = dir.with_extension("done");
+        if !done.exists() {
+            let _ = fs::remove_dir_all(&dir);
+            eprintln!("== generating {n} notes into {}", dir.display());
+            let s = gen::generate(&dir, n, seed).expect("generate vault");
+            eprintln!(
+                "   {} notes, {} large, {} attachments, {} folders, {}",
+                s.notes,
+                s.large_notes,
+                s.attachments,
+                s.folders,
+                mb(s.bytes)
+            );
+            fs::write(&done, format!("{s:?}\n")).expect("marker");
+        }
+        cols.push(bench_vault(
+            &format!("generated {n}"),
+            &dir,
+            &engram,
+            runs,
+            scratch.path(),
+        ));
+        if kept.is_none() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+    }
+    if let Some(c) = &corpora {
+        let mut dirs: Vec<PathBuf> = fs::read_dir(c)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
+            .unwrap_or_default();
+        dirs.sort();
+        for d in dirs {
+            let name = d
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            cols.push(bench_vault(&name, &d, &engram, runs, scratch.path()));
+        }
+    }
+
+    println!();
+    println!("Machine: {}", machine());
+    println!(
+        "Load average (1, 5, 15 min) at start: {started_load}; at end: {}",
+        load_average()
+    );
+    println!(
+        "Page cache warm (each vault read once before timing); medians of {runs} runs (min–max). \
+         In-process CPU time from /proc/self/task/*/schedstat; the binary's CPU time and peak RSS from \
+         GNU time (10 ms steps). \"Cores busy\" is CPU time over wall time."
+    );
+    println!();
+    print_table(&cols);
+}

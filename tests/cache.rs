@@ -1,0 +1,315 @@
+//! The index cache: a second start gives the same vault as the first, only changed notes are parsed
+//! again, a cache that cannot be trusted is rebuilt, the vault is never written, and `--no-cache`
+//! writes nothing at all.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use engram::cache::{CacheProblem, CacheStatus};
+use engram::vault::{LoadOptions, Vault};
+
+/// A generated vault plus the files the loader reports on, with every file dated an hour ago: the
+/// cache does not trust entries for files changed just before it was written.
+fn vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("vault");
+    engram::gen::generate(&root, 120, 7).expect("generate");
+    fs::write(root.join("binary.md"), b"bin\0ary").expect("write");
+    fs::write(root.join("latin1.md"), b"caf\xe9 [[hubermanlab]]\n").expect("write");
+    fs::write(root.join("unclosed.md"), "---\ntitle: x\n[[a]]\n").expect("write");
+    fs::write(root.join("bad yaml.md"), "---\n: : [\n---\n# H\n").expect("write");
+    age(&root, Duration::from_secs(3600));
+    dir
+}
+
+fn files(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+fn age(root: &Path, by: Duration) {
+    let when = SystemTime::now() - by;
+    for f in files(root) {
+        set_mtime(&f, when);
+    }
+}
+
+fn set_mtime(file: &Path, when: SystemTime) {
+    fs::File::options()
+        .append(true)
+        .open(file)
+        .and_then(|f| f.set_modified(when))
+        .expect("set mtime");
+}
+
+fn root(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("vault")
+}
+
+fn cached(dir: &tempfile::TempDir) -> LoadOptions {
+    LoadOptions {
+        cache: true,
+        cache_dir: Some(dir.path().join("cache")),
+    }
+}
+
+/// Everything a load produced, as text, so two loads compare field by field.
+fn snapshot(v: &Vault) -> String {
+    format!("{:#?}\n{:#?}\n{:#?}", v.notes, v.attachments, v.diagnostics)
+}
+
+fn cache_file(dir: &tempfile::TempDir) -> PathBuf {
+    let files = files(&dir.path().join("cache"));
+    assert_eq!(files.len(), 1, "one cache file: {files:?}");
+    files[0].clone()
+}
+
+#[test]
+fn a_second_load_equals_the_first_and_reads_no_note() {
+    let dir = vault();
+    let plain = Vault::load(&root(&dir)).expect("load");
+    assert_eq!(plain.cache.status, CacheStatus::Off);
+    assert!(!dir.path().join("cache").exists());
+
+    let first = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(first.cache.status, CacheStatus::Missing);
+    assert!(first.cache.written);
+    assert_eq!(first.cache.parsed, plain.notes.len());
+    assert_eq!(snapshot(&first), snapshot(&plain));
+
+    let second = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(second.cache.status, CacheStatus::Used);
+    assert_eq!(second.cache.reused, plain.notes.len());
+    assert_eq!(second.cache.parsed, 0);
+    assert!(!second.cache.written, "nothing changed, nothing written");
+    assert_eq!(snapshot(&second), snapshot(&plain));
+    assert!(second.diagnostics.len() >= 4, "{:?}", second.diagnostics);
+}
+
+#[test]
+fn changed_added_and_deleted_notes_are_seen() {
+    let dir = vault();
+    Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    let notes = Vault::load(&root(&dir)).expect("load").notes;
+    let changed = &notes[3];
+    let mut text = fs::read_to_string(&changed.file).expect("read");
+    text.push_str("\nA new line with [[a brand new link]] and #newtag.\n");
+    fs::write(&changed.file, text).expect("write");
+    set_mtime(&changed.file, SystemTime::now() - Duration::from_secs(1800));
+    fs::remove_file(&notes[5].file).expect("remove");
+    fs::write(root(&dir).join("new note.md"), "# New\n[[hubermanlab]]\n").expect("write");
+    set_mtime(
+        &root(&dir).join("new note.md"),
+        SystemTime::now() - Duration::from_secs(1800),
+    );
+
+    let again = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(again.cache.status, CacheStatus::Used);
+    assert_eq!(again.cache.parsed, 2, "the changed note and the new one");
+    assert_eq!(again.cache.reused, notes.len() - 2);
+    assert!(again.cache.written);
+    assert_eq!(
+        snapshot(&again),
+        snapshot(&Vault::load(&root(&dir)).expect("load"))
+    );
+    let i = again.note_by_path(&changed.path).expect("still there");
+    assert!(again.notes[i]
+        .parsed
+        .links
+        .iter()
+        .any(|l| l.target == "a brand new link"));
+    assert!(again.notes[i].tags.iter().any(|t| t == "newtag"));
+
+    // The rewritten cache is used in full next time.
+    let third = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(third.cache.parsed, 0);
+    assert_eq!(snapshot(&third), snapshot(&again));
+}
+
+#[test]
+fn a_note_changed_just_before_the_cache_was_written_is_parsed_again() {
+    let dir = vault();
+    let note = Vault::load(&root(&dir)).expect("load").notes[0]
+        .file
+        .clone();
+    set_mtime(&note, SystemTime::now());
+    Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    let again = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(
+        again.cache.parsed, 1,
+        "its time is too close to the scan to trust"
+    );
+}
+
+/// Damages the cache file in some way, then checks the next load rejects it, parses everything, gives
+/// the same vault, and writes a good cache again.
+fn rejects(damage: impl Fn(&Path, &tempfile::TempDir), problem: CacheProblem) {
+    let dir = vault();
+    let good = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    damage(&cache_file(&dir), &dir);
+    let v = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(v.cache.status, CacheStatus::Rejected(problem));
+    assert_eq!(v.cache.reused, 0);
+    assert_eq!(v.cache.parsed, good.notes.len());
+    assert!(v.cache.written, "rebuilt");
+    assert_eq!(snapshot(&v), snapshot(&good));
+    let after = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    assert_eq!(after.cache.status, CacheStatus::Used);
+    assert_eq!(after.cache.parsed, 0);
+}
+
+#[test]
+fn a_truncated_cache_is_rebuilt() {
+    rejects(
+        |f, _| {
+            let b = fs::read(f).expect("read");
+            fs::write(f, &b[..b.len() / 2]).expect("write");
+        },
+        CacheProblem::Corrupt,
+    );
+}
+
+#[test]
+fn a_cache_of_random_bytes_is_rebuilt() {
+    rejects(
+        |f, _| {
+            let mut rng = engram::gen::Rng::new(99);
+            let junk: Vec<u8> = (0..5000).map(|_| rng.next_u64() as u8).collect();
+            fs::write(f, junk).expect("write");
+        },
+        CacheProblem::Corrupt,
+    );
+}
+
+#[test]
+fn a_cache_with_one_flipped_byte_is_rebuilt() {
+    rejects(
+        |f, _| {
+            let mut b = fs::read(f).expect("read");
+            let mid = b.len() / 2;
+            b[mid] ^= 0x20;
+            fs::write(f, b).expect("write");
+        },
+        CacheProblem::Corrupt,
+    );
+}
+
+#[test]
+fn a_cache_of_another_format_version_is_rebuilt() {
+    rejects(
+        |f, _| {
+            let mut b = fs::read(f).expect("read");
+            b[8] = b[8].wrapping_add(1); // the format version follows the 8-byte magic
+            fs::write(f, b).expect("write");
+        },
+        CacheProblem::Version,
+    );
+}
+
+#[test]
+fn another_vaults_cache_is_not_trusted() {
+    rejects(
+        |f, dir| {
+            let other = dir.path().join("other");
+            engram::gen::generate(&other, 30, 8).expect("generate");
+            age(&other, Duration::from_secs(3600));
+            let opts = LoadOptions {
+                cache: true,
+                cache_dir: Some(dir.path().join("other-cache")),
+            };
+            Vault::load_with(&other, &opts).expect("load");
+            let theirs = files(&dir.path().join("other-cache"));
+            fs::copy(&theirs[0], f).expect("copy");
+        },
+        CacheProblem::OtherVault,
+    );
+}
+
+#[test]
+fn the_vault_is_never_written() {
+    let dir = vault();
+    let before: Vec<(PathBuf, Vec<u8>, SystemTime)> = files(&root(&dir))
+        .into_iter()
+        .map(|f| {
+            let m = fs::metadata(&f).and_then(|m| m.modified()).expect("mtime");
+            (f.clone(), fs::read(&f).expect("read"), m)
+        })
+        .collect();
+    for _ in 0..2 {
+        Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    }
+    // A cache folder inside the vault is refused rather than written.
+    let inside = LoadOptions {
+        cache: true,
+        cache_dir: Some(root(&dir).join("cache-here")),
+    };
+    let v = Vault::load_with(&root(&dir), &inside).expect("load");
+    assert_eq!(v.cache.status, CacheStatus::Off);
+    let after: Vec<(PathBuf, Vec<u8>, SystemTime)> = files(&root(&dir))
+        .into_iter()
+        .map(|f| {
+            let m = fs::metadata(&f).and_then(|m| m.modified()).expect("mtime");
+            (f.clone(), fs::read(&f).expect("read"), m)
+        })
+        .collect();
+    assert!(
+        before == after,
+        "the vault's files, bytes and times are unchanged"
+    );
+}
+
+fn engram(args: &[&str], cache_home: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_engram"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache_home)
+        .output()
+        .expect("run engram")
+}
+
+#[test]
+fn the_binary_caches_in_xdg_cache_home_unless_told_not_to() {
+    let dir = vault();
+    let home = dir.path().join("xdg");
+    fs::create_dir_all(&home).expect("mkdir");
+    let vault_arg = root(&dir).to_string_lossy().into_owned();
+
+    let o = engram(&["stats", "--no-cache", "--vault", &vault_arg], &home);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(files(&home).is_empty(), "--no-cache writes nothing");
+    let no_cache = String::from_utf8_lossy(&o.stdout).into_owned();
+
+    let o = engram(&["stats", "--vault", &vault_arg], &home);
+    assert!(o.status.success());
+    let written = files(&home);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].starts_with(home.join("engram")));
+    assert!(written[0].extension().is_some_and(|e| e == "bin"));
+
+    // A warm start prints the same figures (the load time aside).
+    let o = engram(&["stats", "--vault", &vault_arg, "--json"], &home);
+    let warm: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let o = engram(
+        &["stats", "--no-cache", "--json", "--vault", &vault_arg],
+        &home,
+    );
+    let cold: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    for key in [
+        "notes",
+        "links",
+        "resolved",
+        "unresolved_links",
+        "tags",
+        "diagnostics",
+    ] {
+        assert_eq!(warm[key], cold[key], "{key}");
+    }
+    assert!(no_cache.contains("notes"));
+}
