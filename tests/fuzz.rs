@@ -725,17 +725,22 @@ fn note_text() -> impl Strategy<Value = String> {
         })
 }
 
-/// Several notes with colliding names (an embed cycle A → B → A is likely: both embed `A`/`B`
-/// forms often), plus attachments the links name.
+/// Several notes with colliding names, plus attachments the links name and an embed cycle
+/// `cycle/A` → `cycle/B` → `cycle/A` (whose names collide with `A.md` and `sub/A.md` by folder).
 fn ofm_vault() -> impl Strategy<Value = Vec<(String, String)>> {
-    proptest::collection::vec((select(NOTE_PATHS), note_text()), 1..7).prop_map(|mut v| {
-        // Always an embed cycle between A and B, whatever else was drawn.
-        v.push((
-            "A.md".into(),
-            "# H1\n\n![[B]]\n\n## H2\n\n![[A#H1]] ^blk\n".into(),
-        ));
-        v.push(("B.md".into(), "![[A]] and ![[sub/A#^blk]]\n".into()));
-        v.into_iter().map(|(p, t)| (p.to_string(), t)).collect()
+    proptest::collection::vec((select(NOTE_PATHS), note_text()), 1..7).prop_map(|v| {
+        let mut files = vec![
+            (
+                "cycle/A.md".to_string(),
+                "# H1\n\n![[cycle/B]]\n\n## H2\n\n![[cycle/A#H1]] ^blk\n".to_string(),
+            ),
+            (
+                "cycle/B.md".to_string(),
+                "![[cycle/A]] and ![[cycle/A#^blk]] and ![[B]]\n".to_string(),
+            ),
+        ];
+        files.extend(v.into_iter().map(|(p, t)| (p.to_string(), t)));
+        files
     })
 }
 
