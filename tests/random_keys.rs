@@ -30,7 +30,7 @@ use engram::vault::Vault;
 
 /// Events per vault when `ENGRAM_KEYS` is not set: the four vaults take well under a minute in a
 /// debug build on a busy two-core machine.
-const DEFAULT_KEYS: usize = 2500;
+const DEFAULT_KEYS: usize = 5000;
 
 // ---------------------------------------------------------------------------------------------
 // A small deterministic generator (SplitMix64): no dependency, the same stream everywhere.
