@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use unicode_width::UnicodeWidthChar;
 
 /// The pulldown-cmark options engram parses every note with.
 ///
@@ -65,8 +66,8 @@ pub struct Link {
     pub target: String,
     /// The heading chain or block after `#`, if any.
     pub subpath: Option<Subpath>,
-    /// The display text after `|` (or a Markdown link's text), trimmed; `None` when absent or empty
-    /// (R24: show the target instead).
+    /// The display text after `|` (or a Markdown link's text), trimmed; `None` when absent or when
+    /// it draws nothing: empty, or only zero-width characters (R24: show the target instead).
     pub display: Option<String>,
     /// `true` when the target is a URL with a scheme (R18, R29): not a graph edge.
     pub external: bool,
@@ -685,9 +686,12 @@ fn finish_link(
     if wiki && dest.contains('\n') {
         return None; // R4: a line ending is not allowed inside a wikilink.
     }
-    let display = piped
-        .then(|| display.trim().to_string())
-        .filter(|d| !d.is_empty());
+    // R24: a display that draws nothing (empty, or only zero-width characters such as U+FE0F)
+    // shows the target instead.
+    let display = piped.then(|| display.trim().to_string()).filter(|d| {
+        d.chars()
+            .any(|c| !c.is_control() && UnicodeWidthChar::width(c).unwrap_or(0) > 0)
+    });
     let external = is_external(dest);
     let (target, subpath) = if external {
         (dest.trim().to_string(), None)

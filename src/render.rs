@@ -500,7 +500,8 @@ impl Out {
                 self.src_rows.push((s.src, row));
                 last_src = s.src;
             }
-            if let Some(link) = s.link {
+            // A zero-width segment draws nothing, so there is nothing to click or highlight.
+            if let Some(link) = s.link.filter(|_| s.width > 0) {
                 let start = col as u16;
                 let end = (col + s.width) as u16;
                 match self.anchors.last_mut() {
@@ -521,7 +522,7 @@ impl Out {
                 }
                 style = Some(s.style);
             }
-            text.push_str(&s.text);
+            text.push_str(wrap::unjoined(&text, &s.text));
         }
         if let Some(st) = style {
             if !text.is_empty() {
@@ -750,17 +751,20 @@ impl Renderer<'_> {
         out.anchors
             .sort_by_key(|a| (a.row, a.cols.start, a.cols.end));
         let n = &self.vault.notes[self.main];
+        // A heading or block that drew nothing at the very end (an empty `#`) was given the row
+        // the next block would have had; keep every row inside the rendering.
+        let last = out.lines.len().saturating_sub(1);
         out.heading_rows = self
             .heading_rows
             .iter()
             .zip(&n.parsed.headings)
-            .map(|(r, h)| r.unwrap_or_else(|| out.row_of_line(h.line)))
+            .map(|(r, h)| r.unwrap_or_else(|| out.row_of_line(h.line)).min(last))
             .collect();
         out.block_rows = self
             .block_rows
             .iter()
             .zip(&n.parsed.block_ids)
-            .map(|(r, b)| r.unwrap_or_else(|| out.row_of_line(b.line)))
+            .map(|(r, b)| r.unwrap_or_else(|| out.row_of_line(b.line)).min(last))
             .collect();
         out
     }

@@ -386,14 +386,15 @@ impl App {
     }
 
     pub(super) fn show_hints(&mut self) {
-        let h = self.note_height();
-        let (Some(v), Some(page)) = (self.view, self.page()) else {
+        let Some(page) = self.page() else {
             self.info("No note open");
             return;
         };
-        let rows = v.top..v.top + h;
+        // Exactly the links a label can be drawn on: on a visible row and column of the text (a
+        // pane too narrow for any text shows none).
+        let text = self.note_text();
         let visible: Vec<usize> = (0..page.stops.len())
-            .filter(|&s| page.stop_visible(s, &rows))
+            .filter(|&s| self.stop_cell(s, text).is_some())
             .collect();
         if visible.is_empty() {
             self.info("No links on screen");

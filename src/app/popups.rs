@@ -113,6 +113,13 @@ impl App {
                 hints.typed.pop();
             }
             Action::Cancel => self.mode = Mode::Browse,
+            Action::Resize { .. } => {
+                // The note is rendered anew for the new width, with other stops on other rows:
+                // the old labels would name links that moved or left the screen. Label afresh.
+                self.mode = Mode::Browse;
+                self.refresh();
+                self.show_hints();
+            }
             _ => {}
         }
     }

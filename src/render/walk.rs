@@ -1016,9 +1016,10 @@ impl<'a> Walker<'a> {
         if let Some(last) = tail.iter_mut().rev().find(|p| !p.is_break()) {
             last.text = last.text.trim_end().to_string();
         }
+        // Visible means cells drawn: a display of zero-width characters (a lone U+FE0F) is empty.
         let visible = tail
             .iter()
-            .any(|p| !p.is_break() && !p.text.trim().is_empty());
+            .any(|p| !p.is_break() && wrap::str_width(p.text.trim()) > 0);
         if !visible {
             self.pieces.truncate(open.start);
             let text = sanitize(&doc.n.parsed.links[open.link.link].shown_text());

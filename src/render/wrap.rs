@@ -127,6 +127,33 @@ pub(crate) fn str_width(s: &str) -> usize {
     s.graphemes(true).map(grapheme_width).sum()
 }
 
+/// `text` to append to `before`, without its leading zero-width graphemes when they would join
+/// the end of `before` into graphemes of another width: text measured in pieces (syntax tokens,
+/// inline pieces) is drawn as one string, and `*` then a lone U+FE0F would become the two-cell
+/// emoji `*️` in a row counted as one cell. Apart, the buffer draws such graphemes as nothing.
+pub(crate) fn unjoined<'a>(before: &str, text: &'a str) -> &'a str {
+    if text.as_bytes().first().is_none_or(u8::is_ascii) {
+        return text;
+    }
+    let Some(tail) = before.graphemes(true).next_back() else {
+        return text;
+    };
+    // `zero`: where the first grapheme that draws cells starts; `lead`: where it ends.
+    let (zero, lead) = text
+        .grapheme_indices(true)
+        .find(|(_, g)| grapheme_width(g) > 0)
+        .map_or((text.len(), text.len()), |(i, g)| (i, i + g.len()));
+    if zero == 0 {
+        return text;
+    }
+    let head = &text[..lead];
+    if str_width(&format!("{tail}{head}")) == grapheme_width(tail) + str_width(head) {
+        text
+    } else {
+        &text[zero..]
+    }
+}
+
 /// Bidirectional formatting characters: invisible, and able to reorder what a terminal shows, so
 /// they are shown as a replacement character instead (OFM R12 asks for them to be visible).
 fn is_bidi_control(c: char) -> bool {
@@ -237,7 +264,7 @@ fn push_seg(
 ) {
     if let Some(last) = segs.last_mut() {
         if last.style == style && last.link == link && (last.src == src || src == 0) {
-            last.text.push_str(text);
+            last.text.push_str(unjoined(&last.text, text));
             last.width += width;
             return;
         }
@@ -514,5 +541,23 @@ mod tests {
     fn combining_marks_take_no_cell() {
         assert_eq!(str_width("e\u{301}"), 1);
         assert_eq!(str_width("漢"), 2);
+    }
+
+    #[test]
+    fn pieces_measured_apart_do_not_join_into_wider_graphemes() {
+        // A lone U+FE0F after `*` would draw the two-cell emoji `*️`: it is dropped.
+        assert_eq!(unjoined("**", "\u{fe0f}**"), "**");
+        // A combining mark joins its base without changing the width: it stays.
+        assert_eq!(unjoined("e", "\u{301}x"), "\u{301}x");
+        // A zero-width joiner would fuse two emoji into one: it is dropped.
+        assert_eq!(unjoined("\u{1f469}", "\u{200d}\u{1f469}"), "\u{1f469}");
+        assert_eq!(unjoined("", "\u{fe0f}"), "\u{fe0f}");
+        // Syntax tokens of one code line: the row is as wide as it was counted.
+        let style = Style::new();
+        let rows = hard_wrap(&[(style, "*".into()), (style, "\u{fe0f}*".into())], 1);
+        for row in &rows {
+            let text: String = row.iter().map(|s| s.text.as_str()).collect();
+            assert!(str_width(&text) <= 1, "{text:?}");
+        }
     }
 }
