@@ -8,8 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use engram::app::{App, Options};
 use engram::commands::Loaded;
 use engram::vault::{DiagnosticKind, Vault};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 
 const ORDINARY: &[(&str, &str)] = &[
     ("ok/one.md", "# One\n[[two]] and [[crlf]]\n"),
@@ -267,4 +271,69 @@ fn commands_on_the_hostile_vault_never_panic_never_write_and_never_emit_escapes(
         assert!(!o.stdout.contains(&0x1b), "{args:?} printed an escape byte");
     }
     assert!(before == fingerprint(dir.path()), "the vault changed");
+}
+
+#[test]
+fn browsing_every_hostile_note_changes_nothing() {
+    let dir = hostile(false);
+    let before = fingerprint(dir.path());
+    let loaded = Loaded::new(Vault::load(dir.path()).expect("load"));
+    let notes = loaded.vault.notes.len();
+    let mut app = App::new(
+        loaded,
+        Options {
+            opener: Box::new(|_| Err("no opener in tests".into())),
+            size: (100, 30),
+            ..Options::default()
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let mut press = |app: &mut App, code: KeyCode| {
+        app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        term.draw(|f| app.draw(f)).expect("draw");
+    };
+    // Open every note from the list, follow its first links, go back, and visit every view.
+    for i in 0..notes {
+        press(&mut app, KeyCode::Char('h'));
+        press(&mut app, KeyCode::Char('g'));
+        for _ in 0..i {
+            press(&mut app, KeyCode::Char('j'));
+        }
+        for code in [
+            KeyCode::Enter,
+            KeyCode::Tab,
+            KeyCode::Enter,
+            KeyCode::Backspace,
+            KeyCode::Char('G'),
+            KeyCode::Char('f'),
+            KeyCode::Esc,
+            KeyCode::Char('o'),
+            KeyCode::Esc,
+            KeyCode::Char('x'),
+        ] {
+            press(&mut app, code);
+        }
+    }
+    for code in [
+        KeyCode::Char('F'),
+        KeyCode::Char('o'),
+        KeyCode::Char('n'),
+        KeyCode::Char('e'),
+        KeyCode::Enter,
+        KeyCode::Char('n'),
+        KeyCode::Char('t'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('u'),
+        KeyCode::Enter,
+        KeyCode::Char('/'),
+        KeyCode::Char('a'),
+        KeyCode::Enter,
+    ] {
+        press(&mut app, code);
+    }
+    assert!(
+        before == fingerprint(dir.path()),
+        "browsing changed the vault"
+    );
 }
