@@ -31,6 +31,8 @@ use wrap::{str_width, Piece, Seg};
 
 /// Containers deeper than this add no more indentation (pathological nesting stays readable).
 const MAX_NESTING: usize = 8;
+/// Drawn after the prefixes of a row nested deeper than [`MAX_NESTING`].
+const NESTING_MARK: &str = "⋯ ";
 /// Note embeds inside note embeds stop at this depth (R26).
 const MAX_EMBED_DEPTH: usize = 4;
 /// At most this many notes are transcluded into one rendering, however they nest.
@@ -396,7 +398,12 @@ impl Out {
             .iter()
             .map(|c| c.rest.iter().map(|(t, _)| str_width(t)).sum::<usize>())
             .sum();
-        w.min(self.max_prefix())
+        let mark = if self.stack.len() > MAX_NESTING {
+            str_width(NESTING_MARK)
+        } else {
+            0
+        };
+        (w + mark).min(self.max_prefix())
     }
 
     /// The cells left for content after the prefixes.
@@ -467,6 +474,10 @@ impl Out {
             for c in &mut self.stack[depth..] {
                 c.started = true;
             }
+        }
+        // Deeper containers add no indentation; a mark says the nesting goes on.
+        if self.stack.len() > depth && col + str_width(NESTING_MARK) <= cap {
+            spans.push(Span::styled(NESTING_MARK, theme::DIM));
         }
         spans
     }

@@ -890,3 +890,15 @@ fn a_huge_note_renders_its_first_part_and_says_so() {
     // Links in the rendered part are still followable.
     assert!(r.anchors.len() > 10_000);
 }
+
+/// Issue 7: nesting deeper than the renderer indents is capped and marked, not silently flattened.
+#[test]
+fn pathological_nesting_is_capped_and_marked() {
+    let deep = format!("{} deep quote\n", "> ".repeat(40));
+    let (v, g) = vault(&[("deep.md", deep.as_str()), ("flat.md", "> > > shallow\n")]);
+    let text = |n| render::to_plain(&render::render(&v, &g, n, &RenderOptions::new(60)).lines);
+    let deep = text(0);
+    assert!(deep.contains("⋯ deep quote"), "{deep}");
+    assert!(deep.lines().all(|l| l.chars().count() <= 60));
+    assert!(!text(1).contains('⋯'));
+}
