@@ -374,6 +374,12 @@ fn bench_vault(name: &str, dir: &Path, engram: &Path, runs: usize, scratch: &Pat
         "load, warm index cache / limit",
         ratio(warm_load.wall, lim.wall),
     );
+    let (peek, listed) = repeat(runs, || Vault::peek_cached(dir, &cached));
+    assert_eq!(listed.map(|l| l.len()), Some(notes));
+    col.add(
+        "note list from the index cache alone (`Vault::peek_cached`)",
+        cell(&peek),
+    );
     let cache_bytes: u64 = fs::read_dir(&cache_dir)
         .map(|rd| {
             rd.filter_map(Result::ok)

@@ -232,6 +232,25 @@ impl Cache {
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
+
+    /// Every note's path and title, sorted by path, without decoding the rest of the records.
+    fn titles(&self) -> Result<Vec<(String, String)>, CacheProblem> {
+        self.entries
+            .iter()
+            .map(|e| {
+                let mut r = Reader::new(&self.bytes[..e.body.end], e.body.start);
+                Ok((e.path.clone(), r.string()?))
+            })
+            .collect()
+    }
+}
+
+/// The notes (vault path, title) that the index cache of the vault at `canonical_root` lists, read
+/// from the cache file alone, without walking or validating anything: what a browser can draw
+/// within milliseconds of starting, before [`crate::vault::Vault::load_with`] has checked which
+/// notes changed. `None` when there is no usable cache file.
+pub fn peek(file: &Path, canonical_root: &Path) -> Option<Vec<(String, String)>> {
+    Cache::read(file, canonical_root).ok()??.titles().ok()
 }
 
 /// Writes the cache file for `notes` (sorted by path), atomically: a temporary file in the same

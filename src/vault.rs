@@ -328,6 +328,17 @@ impl Vault {
         })
     }
 
+    /// The notes (vault path, title) listed by the index cache of the vault at `root`, read from the
+    /// cache file alone: fast, possibly stale, for drawing a first frame while
+    /// [`Vault::load_with`] runs. `None` when caching is off or there is no usable cache.
+    pub fn peek_cached(root: &Path, options: &LoadOptions) -> Option<Vec<(String, String)>> {
+        if !options.cache {
+            return None;
+        }
+        let (canonical, file) = cache_place(root, options)?;
+        cache::peek(&file, &canonical)
+    }
+
     /// Builds a vault from in-memory files (vault path, contents): `.md` paths become notes, others
     /// attachments. For tests and tools that have no folder on disk.
     pub fn from_files<P: Into<String>, T: Into<String>>(

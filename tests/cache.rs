@@ -95,6 +95,24 @@ fn a_second_load_equals_the_first_and_reads_no_note() {
 }
 
 #[test]
+fn the_note_list_can_be_read_from_the_cache_alone() {
+    let dir = vault();
+    assert_eq!(Vault::peek_cached(&root(&dir), &cached(&dir)), None);
+    let v = Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
+    let listed = Vault::peek_cached(&root(&dir), &cached(&dir)).expect("a cache");
+    let expected: Vec<(String, String)> = v
+        .notes
+        .iter()
+        .map(|n| (n.path.clone(), n.title.clone()))
+        .collect();
+    assert_eq!(listed, expected);
+    assert_eq!(
+        Vault::peek_cached(&root(&dir), &LoadOptions::default()),
+        None
+    );
+}
+
+#[test]
 fn changed_added_and_deleted_notes_are_seen() {
     let dir = vault();
     Vault::load_with(&root(&dir), &cached(&dir)).expect("load");
