@@ -756,20 +756,26 @@ fn find_tags(text: &str, offset: usize, file: &str, lines: &LineIndex, out: &mut
         if !prev.is_none_or(|p| p.is_whitespace()) {
             continue;
         }
-        let rest = &text[i + 1..];
-        let len: usize = rest
-            .chars()
-            .take_while(|c| is_tag_char(*c))
-            .map(char::len_utf8)
-            .sum();
-        let name = rest[..len].trim_end_matches('/');
-        if !name.is_empty() && !name.chars().all(|c| c.is_ascii_digit() || c == '/') {
+        if let Some(name) = tag_after_hash(&text[i + 1..]) {
             out.push(InlineTag {
                 name: name.to_string(),
                 line: lines.line(offset.min(file.len())),
             });
         }
     }
+}
+
+/// The tag whose name starts `rest`, the text right after a `#` (R37, R39): letters, digits, `_`,
+/// `-`, `/` and other symbols, not all digits; `None` when no tag starts there.
+pub fn tag_after_hash(rest: &str) -> Option<&str> {
+    let len: usize = rest
+        .chars()
+        .take_while(|c| is_tag_char(*c))
+        .map(char::len_utf8)
+        .sum();
+    let name = rest[..len].trim_end_matches('/');
+    let numeric = name.chars().all(|c| c.is_ascii_digit() || c == '/');
+    (!name.is_empty() && !numeric).then_some(name)
 }
 
 /// Normalises a heading for link matching (R20): NFC, every non-alphanumeric character to a space,

@@ -5,7 +5,7 @@
 use ratatui::style::Style;
 
 use super::wrap::{Piece, PieceKind};
-use crate::markdown::is_tag_char;
+use crate::markdown;
 use crate::theme;
 
 fn is_prose(p: &Piece) -> bool {
@@ -297,14 +297,7 @@ pub(crate) fn tags(pieces: Vec<Piece>) -> Vec<Piece> {
         let mut iter = text.char_indices().peekable();
         while let Some((i, c)) = iter.next() {
             if c == '#' && last.is_none_or(char::is_whitespace) {
-                let rest = &text[i + 1..];
-                let len: usize = rest
-                    .chars()
-                    .take_while(|c| is_tag_char(*c))
-                    .map(char::len_utf8)
-                    .sum();
-                let name = rest[..len].trim_end_matches('/');
-                if !name.is_empty() && !name.chars().all(|c| c.is_ascii_digit() || c == '/') {
+                if let Some(name) = markdown::tag_after_hash(&text[i + 1..]) {
                     let end = i + 1 + name.len();
                     if i > start {
                         out.push(Piece {
