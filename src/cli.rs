@@ -6,8 +6,9 @@ use clap::{Args, Parser, Subcommand};
 
 /// engram: browse a vault of linked Markdown notes in the terminal.
 ///
-/// With no command, opens the browser on VAULT (or --vault, or the current folder). The commands
-/// print what engram knows about the vault, for scripts and for checking a vault's links.
+/// With no command, opens the browser on VAULT (or --vault, or the current folder): in it, `?`
+/// lists every key, `/` finds a note, `F` searches the text of every note and `q` quits. The
+/// commands print what engram knows about the vault, for scripts and for checking a vault's links.
 #[derive(Debug, Parser)]
 #[command(
     name = "engram",
