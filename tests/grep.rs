@@ -61,6 +61,10 @@ fn temp_vault(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 fn engram(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_engram"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("engram-test-cache"),
+        )
         .arg("--vault")
         .arg(dir)
         .args(args)

@@ -258,6 +258,10 @@ fn commands_on_the_hostile_vault_never_panic_never_write_and_never_emit_escapes(
         let mut a = args.clone();
         a.extend(["--vault", vault]);
         let o = Command::new(env!("CARGO_BIN_EXE_engram"))
+            .env(
+                "XDG_CACHE_HOME",
+                std::env::temp_dir().join("engram-test-cache"),
+            )
             .args(&a)
             .output()
             .expect("run");

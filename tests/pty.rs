@@ -54,6 +54,11 @@ impl Session {
         cmd.args(args);
         cmd.cwd(Path::new(env!("CARGO_MANIFEST_DIR")));
         cmd.env("TERM", "xterm-256color");
+        // The index cache goes to a scratch folder, never the user's own.
+        cmd.env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("engram-test-cache"),
+        );
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -267,6 +272,10 @@ fn a_20x5_terminal_works_and_quits() {
 #[test]
 fn open_flag_naming_no_note_exits_2_before_touching_the_terminal() {
     let out = Command::new(env!("CARGO_BIN_EXE_engram"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("engram-test-cache"),
+        )
         .args(["notes", "--open", "no_such_note"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())
@@ -282,6 +291,10 @@ fn open_flag_naming_no_note_exits_2_before_touching_the_terminal() {
 #[test]
 fn without_a_terminal_the_browser_refuses_clearly() {
     let out = Command::new(env!("CARGO_BIN_EXE_engram"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("engram-test-cache"),
+        )
         .arg("notes")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())

@@ -797,6 +797,10 @@ fn corpus_note_with_callouts_tables_and_code() {
 
 fn show(vault: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_engram"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("engram-test-cache"),
+        )
         .arg("show")
         .args(args)
         .arg("--vault")
