@@ -609,8 +609,8 @@ impl App {
         (self.back.len(), self.forward.len())
     }
 
-    /// The key context for the current mode.
-    fn context(&self) -> Context {
+    /// The key context for the current mode: which part of the key table answers.
+    pub fn context(&self) -> Context {
         match self.mode {
             Mode::Browse => Context::Browse,
             Mode::Switcher(_) => Context::Switcher,

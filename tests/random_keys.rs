@@ -23,7 +23,7 @@ use crossterm::event::{
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use engram::app::keymap::{self, Context, BINDINGS};
+use engram::app::keymap::{self, BINDINGS};
 use engram::app::{Action, App, Mode, Options};
 use engram::commands::Loaded;
 use engram::vault::Vault;
@@ -111,20 +111,6 @@ const SPECIAL: &[KeyCode] = &[
     KeyCode::F(12),
     KeyCode::Null,
 ];
-
-/// The key context of a mode, as the app computes it.
-fn context(mode: &Mode) -> Context {
-    match mode {
-        Mode::Browse => Context::Browse,
-        Mode::Switcher(_) => Context::Switcher,
-        Mode::Outline(_) => Context::Outline,
-        Mode::Hints(_) => Context::Hints,
-        Mode::Help(_) => Context::Help,
-        Mode::Find(_) => Context::Find,
-        Mode::Tags(_) => Context::Tags,
-        Mode::Loose(_) => Context::Loose,
-    }
-}
 
 fn random_key(rng: &mut Rng) -> KeyEvent {
     let (code, mods) = match rng.below(10) {
@@ -318,7 +304,7 @@ impl<'a> Driver<'a> {
         match self.rng.below(100) {
             0..=74 => loop {
                 let key = random_key(&mut self.rng);
-                let action = keymap::action(context(self.app.mode()), key);
+                let action = keymap::action(self.app.context(), key);
                 // Ctrl-z would stop the process in a real terminal: never sent. Most quits are
                 // dropped so that a run goes deep rather than starting over.
                 if action == Some(Action::Suspend)
