@@ -343,6 +343,9 @@ pub struct BacklinkRow {
     pub shown: String,
     /// The rest of the line after the link.
     pub after: String,
+    /// Whether `before` and `after` have been read from the source note yet: they are read only
+    /// for rows that come into view, so a note with thousands of backlinks opens at once.
+    pub has_context: bool,
 }
 
 /// The backlinks pane.
@@ -746,6 +749,7 @@ impl App {
         let n = self.backlinks.rows.len();
         self.backlinks.selected = self.backlinks.selected.min(n.saturating_sub(1));
         self.backlinks.offset = self.backlinks.offset.min(n.saturating_sub(bh));
+        self.read_backlink_context(bh);
         if let Mode::Help(help) = &mut self.mode {
             let max = ui::help::line_count().saturating_sub(ui::help::body_height(self.area));
             help.scroll = help.scroll.min(max);

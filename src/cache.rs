@@ -31,7 +31,7 @@ use crate::vault::{Diagnostic, DiagnosticKind, Note};
 const MAGIC: &[u8; 8] = b"ENGRAMIX";
 
 /// Bumped whenever the encoding or what parsing produces changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A file changed within this long before the scan that wrote the cache may have changed again
 /// without its modification time moving (coarse file system clocks); its entry is not trusted.
@@ -428,8 +428,6 @@ fn encode_note(w: &mut Vec<u8>, n: &Note, diags: &[Diagnostic]) {
         put_opt_str(w, l.display.as_deref());
         put_range(w, &l.range);
         put_varint(w, l.line as u64);
-        put_str(w, &l.before);
-        put_str(w, &l.after);
     }
     put_varint(w, p.headings.len() as u64);
     for h in &p.headings {
@@ -606,8 +604,6 @@ fn decode_note(
             display: r.opt_string()?,
             range: r.range()?,
             line: r.usize()?,
-            before: r.string()?,
-            after: r.string()?,
         });
     }
     let n = r.count()?;

@@ -77,31 +77,32 @@ pub struct Link {
     pub line: usize,
     /// The link sits inside a `%%comment%%` (R6): kept in the graph, hidden when rendering.
     pub in_comment: bool,
-    /// Up to [`CONTEXT_CHARS`] characters of the link's line before it, for showing backlinks in
-    /// context without reading the note again.
-    pub before: String,
-    /// Up to [`CONTEXT_CHARS`] characters of the link's line after it.
-    pub after: String,
 }
 
 /// How much of a link's line is kept on each side of it.
 pub const CONTEXT_CHARS: usize = 48;
 
-/// Fills `before` and `after` of each link from the file's text.
-pub fn fill_context(links: &mut [Link], text: &str) {
-    for link in links {
-        let start = link.range.start.min(text.len());
-        let end = link.range.end.clamp(start, text.len());
-        let (Some(head), Some(tail)) = (text.get(..start), text.get(end..)) else {
-            continue;
-        };
-        let line_start = head.rfind('\n').map_or(0, |i| i + 1);
-        let before = head[line_start..].trim_start();
-        let skip = before.chars().count().saturating_sub(CONTEXT_CHARS);
-        link.before = before.chars().skip(skip).collect();
-        let after = tail.split('\n').next().unwrap_or("").trim_end();
-        link.after = after.chars().take(CONTEXT_CHARS).collect();
+/// The link's line around it: up to [`CONTEXT_CHARS`] characters before it (leading blanks
+/// trimmed) and after it (trailing blanks trimmed). Empty when `range` does not fit `text`, as
+/// when the file changed since it was parsed.
+///
+/// Context is not kept with the links: a vault has hundreds of thousands of them, and only the
+/// few on screen are ever shown, so it is read from the source note when needed.
+pub fn context(text: &str, range: &Range<usize>) -> (String, String) {
+    let (Some(head), Some(tail)) = (text.get(..range.start), text.get(range.end..)) else {
+        return (String::new(), String::new());
+    };
+    if range.start > range.end {
+        return (String::new(), String::new());
     }
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    let before = head[line_start..].trim_start();
+    let skip = before.chars().count().saturating_sub(CONTEXT_CHARS);
+    let after = tail.split('\n').next().unwrap_or("").trim_end();
+    (
+        before.chars().skip(skip).collect(),
+        after.chars().take(CONTEXT_CHARS).collect(),
+    )
 }
 
 impl Link {
@@ -651,7 +652,6 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
     flush(&mut pending, code_depth, &mut out.tags);
     out.block_ids = scan.block_ids;
     // A vault holds millions of these; growth slack would be a quarter of their memory.
-    fill_context(&mut out.links, text);
     out.links.shrink_to_fit();
     out.headings.shrink_to_fit();
     out.tags.shrink_to_fit();
@@ -717,8 +717,6 @@ fn finish_link(
         external,
         line: lines.line(range.start),
         in_comment: comments.iter().any(|c| c.contains(&range.start)),
-        before: String::new(),
-        after: String::new(),
         range,
     })
 }
@@ -809,4 +807,31 @@ pub fn normalize_heading(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_the_links_line_cut_to_its_limits() {
+        let long = "x".repeat(100);
+        let text = format!("first\n  {long} see [[a]] then {long}\nlast\n");
+        let start = text.find("[[a]]").unwrap();
+        let (before, after) = context(&text, &(start..start + 5));
+        assert_eq!(before.chars().count(), CONTEXT_CHARS);
+        assert!(before.ends_with("x see "));
+        assert_eq!(after.chars().count(), CONTEXT_CHARS);
+        assert!(after.starts_with(" then x"));
+        let short = "- [[a]]\n";
+        assert_eq!(context(short, &(2..7)), ("- ".into(), String::new()));
+    }
+
+    #[test]
+    fn context_of_a_range_the_text_no_longer_has_is_empty() {
+        let empty = (String::new(), String::new());
+        assert_eq!(context("short", &(3..40)), empty);
+        assert_eq!(context("short", &(4..2)), empty);
+        assert_eq!(context("é", &(1..2)), empty, "not a char boundary");
+    }
 }

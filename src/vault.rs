@@ -780,10 +780,7 @@ fn add_property_links(
             line: lines.line(start),
             range: start..start + needle.len(),
             in_comment: false,
-            before: String::new(),
-            after: String::new(),
         });
     }
     parsed.links.sort_by_key(|l| l.range.start);
-    markdown::fill_context(&mut parsed.links, text);
 }

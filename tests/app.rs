@@ -652,6 +652,49 @@ fn a_note_nobody_links_to_says_so() {
     );
 }
 
+/// The context of a backlink is read from its note when its row comes into view, so a hub with
+/// thousands of backlinks opens without reading thousands of files.
+#[test]
+fn backlink_context_is_read_for_the_rows_in_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("hub.md"), "# Hub\n").expect("write");
+    for i in 0..300 {
+        let text = format!("# Source {i:03}\n\nsaid {i:03} before [[hub]] and after {i:03}\n");
+        std::fs::write(dir.path().join(format!("s{i:03}.md")), text).expect("write");
+    }
+    let loaded = Loaded::new(Vault::load(dir.path()).expect("loads"));
+    let hub = loaded.vault.note_by_path("hub.md").expect("hub");
+    let mut app = App::new(
+        loaded,
+        Options {
+            open: Some(hub),
+            ..Options::default()
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let screen = dump(&term.draw(|f| app.draw(f)).expect("draw").buffer.clone());
+    let rows = &app.backlinks().rows;
+    assert_eq!(rows.len(), 300);
+    assert!(rows[0].has_context && rows[0].before == "said 000 before ");
+    assert_eq!(rows[0].after, " and after 000");
+    assert!(
+        screen.contains("said 000 before hub and after 000"),
+        "{screen}"
+    );
+    assert!(
+        !rows[299].has_context && rows[299].after.is_empty(),
+        "rows far out of view are not read yet"
+    );
+    app.update(engram::app::Action::ToggleBacklinks);
+    app.update(engram::app::Action::Bottom);
+    let screen = dump(&term.draw(|f| app.draw(f)).expect("draw").buffer.clone());
+    assert!(app.backlinks().rows[299].has_context);
+    assert!(
+        screen.contains("said 299 before hub and after 299"),
+        "{screen}"
+    );
+}
+
 // ---- outline -------------------------------------------------------------------------------------
 
 #[test]

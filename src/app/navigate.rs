@@ -330,13 +330,13 @@ impl App {
             .iter()
             .map(|&link| {
                 let src = &vault.notes[link.note];
-                let (before, shown, after) = link_context(&src.parsed.links[link.link]);
                 BacklinkRow {
                     link,
                     title: sanitize(&src.title),
-                    before,
-                    shown,
-                    after,
+                    before: String::new(),
+                    shown: sanitize(&shown_link(&src.parsed.links[link.link])),
+                    after: String::new(),
+                    has_context: false,
                 }
             })
             .collect();
@@ -345,6 +345,28 @@ impl App {
             selected: 0,
             offset: 0,
         };
+    }
+
+    /// Reads the context of the backlink rows in view (and one screen below, for scrolling), each
+    /// source note once. A note that cannot be read leaves its rows without context.
+    pub(super) fn read_backlink_context(&mut self, height: usize) {
+        let b = &mut self.backlinks;
+        let end = (b.offset + 2 * height.max(1)).min(b.rows.len());
+        let vault = &self.loaded.vault;
+        let mut text: Option<(usize, String)> = None;
+        for row in &mut b.rows[b.offset.min(end)..end] {
+            if row.has_context {
+                continue;
+            }
+            let note = row.link.note;
+            if text.as_ref().is_none_or(|(n, _)| *n != note) {
+                text = Some((note, vault.read_text(note).unwrap_or_default()));
+            }
+            let Some((_, t)) = &text else { continue };
+            let link = &vault.notes[note].parsed.links[row.link.link];
+            (row.before, row.after) = link_context(t, link);
+            row.has_context = true;
+        }
     }
 
     pub(super) fn go_back(&mut self) {
@@ -485,9 +507,20 @@ impl App {
 /// Chars of a line kept before a link in the backlinks, so the link itself stays in sight.
 const CONTEXT_BEFORE: usize = 30;
 
-/// A link's line of context: the text before it, the link as shown, and the text after it.
-fn link_context(link: &Link) -> (String, String, String) {
-    let before = strip_tags(&link.before);
+/// A link as a reader sees it in the backlinks.
+fn shown_link(link: &Link) -> String {
+    if link.syntax == LinkSyntax::Property {
+        link.linktext()
+    } else {
+        link.shown_text()
+    }
+}
+
+/// A link's line of context around it, read from its note's text: the text before it (its end,
+/// when long) and after it, without HTML tags or control characters.
+fn link_context(text: &str, link: &Link) -> (String, String) {
+    let (before, after) = crate::markdown::context(text, &link.range);
+    let before = strip_tags(&before);
     let n = before.chars().count();
     let before = if n > CONTEXT_BEFORE {
         let cut: String = before.chars().skip(n - CONTEXT_BEFORE).collect();
@@ -495,17 +528,8 @@ fn link_context(link: &Link) -> (String, String, String) {
     } else {
         before
     };
-    let after = strip_tags(&link.after);
-    let shown = if link.syntax == LinkSyntax::Property {
-        link.linktext()
-    } else {
-        link.shown_text()
-    };
-    (
-        sanitize(&before),
-        sanitize(&shown),
-        sanitize(after.trim_end()),
-    )
+    let after = strip_tags(&after);
+    (sanitize(&before), sanitize(after.trim_end()))
 }
 
 /// Drops HTML tags (`<br/>`, `<a class=...>`, `</a>`) from a line of context, as the rendered note
