@@ -15,12 +15,19 @@
 //! order first seen, so a new figure is one more `col.add(...)` call.
 
 use std::fs;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use rayon::prelude::*;
 
+use engram::app::{Action, App, Options};
 use engram::commands::Loaded;
 use engram::gen;
 use engram::markdown;
@@ -458,7 +465,295 @@ fn bench_vault(name: &str, dir: &Path, engram: &Path, runs: usize, scratch: &Pat
     if let Some(rss) = second.rss_kb {
         col.add("warm cache stats: peak RSS", mb(rss * 1024));
     }
+
+    eprintln!("== {name}: browser start in a pty");
+    let (cold_frame, cold_graph) = measure_startup(
+        engram,
+        &["--no-cache", "--vault", &vault_arg],
+        &home,
+        notes,
+        runs,
+    );
+    col.add("first frame (pty), no index cache", cell(&cold_frame));
+    col.add("first frame / limit", ratio(cold_frame.wall, lim.wall));
+    col.add(
+        "graph ready on screen (pty), no index cache",
+        cell(&cold_graph),
+    );
+    col.add("graph ready / limit", ratio(cold_graph.wall, lim.wall));
+    let (warm_frame, warm_graph) =
+        measure_startup(engram, &["--vault", &vault_arg], &home, notes, runs);
+    col.add("first frame (pty), warm index cache", cell(&warm_frame));
+    col.add(
+        "graph ready on screen (pty), warm index cache",
+        cell(&warm_graph),
+    );
+
+    eprintln!("== {name}: keystrokes and links");
+    let mut browser = Browser::new(load(dir, &no_cache));
+    let keys = switcher_keys(&mut browser);
+    col.add(
+        "quick switcher: key + frame, median / p95 / worst",
+        percentiles(keys),
+    );
+    let opens = open_link(&mut browser, dir);
+    let followed = opens.len();
+    col.add(
+        "open a link to a note < 100 KB + frame, median / p95 / worst (links)",
+        if opens.is_empty() {
+            "n/a".into()
+        } else {
+            format!("{} ({followed})", percentiles(opens))
+        },
+    );
     col
+}
+
+/// The screen size the interactive measurements use.
+const SCREEN: (u16, u16) = (120, 40);
+
+/// When the browser first drew the note list, and when the whole graph was ready.
+struct Startup {
+    first_frame: Duration,
+    graph: Duration,
+}
+
+/// Starts the browser in a pseudo-terminal and times, from spawning the process, the first screen
+/// that shows the note list (its title, `Notes N`) and the first that shows the graph complete
+/// (the status bar's `N notes · ? for help`, which waits for the graph); then quits with `q`.
+fn startup_in_pty(engram: &Path, args: &[&str], cache_home: &Path, notes: usize) -> Startup {
+    let (cols, rows) = SCREEN;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(engram);
+    cmd.args(args);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_CACHE_HOME", cache_home);
+    let started = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn engram");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let mut writer = pair.master.take_writer().expect("pty writer");
+    let list_mark = format!(" Notes {notes} ");
+    let graph_mark = format!("{notes} notes · ? for help");
+    let (tx, rx) = mpsc::channel();
+    // The screen is parsed as the bytes come, so each mark is timed at the read that completed it.
+    let drain = std::thread::spawn(move || {
+        let mut parser = vt100::Parser::new(rows, cols, 0);
+        let mut buf = vec![0u8; 1 << 16];
+        let (mut list, mut graph) = (None, None);
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    parser.process(&buf[..n]);
+                    if list.is_none() || graph.is_none() {
+                        let screen = parser.screen().contents();
+                        if list.is_none() && screen.contains(&list_mark) {
+                            list = Some(started.elapsed());
+                        }
+                        if graph.is_none() && screen.contains(&graph_mark) {
+                            graph = Some(started.elapsed());
+                        }
+                        if list.is_some() && graph.is_some() {
+                            let _ = tx.send((list, graph));
+                        }
+                    }
+                }
+            }
+        }
+    });
+    let marks = rx.recv_timeout(Duration::from_secs(300));
+    let _ = writer.write_all(b"q");
+    let _ = writer.flush();
+    let _ = child.wait();
+    drop(writer);
+    drop(pair.master);
+    let _ = drain.join();
+    let (Some(list), Some(graph)) = marks.expect("the browser drew the list and the graph") else {
+        unreachable!("sent only when both are set")
+    };
+    Startup {
+        first_frame: list,
+        graph,
+    }
+}
+
+/// `runs` browser starts; medians and spread of the first frame and the graph being ready.
+fn measure_startup(
+    engram: &Path,
+    args: &[&str],
+    cache_home: &Path,
+    notes: usize,
+    runs: usize,
+) -> (Summary, Summary) {
+    let starts: Vec<Startup> = (0..runs)
+        .map(|_| startup_in_pty(engram, args, cache_home, notes))
+        .collect();
+    let timing = |d: Duration| Timing {
+        wall: d,
+        cpu: Duration::ZERO,
+    };
+    (
+        summarize(starts.iter().map(|s| timing(s.first_frame)).collect()),
+        summarize(starts.iter().map(|s| timing(s.graph)).collect()),
+    )
+}
+
+/// Latencies in a sorted list: median, 95th percentile and worst.
+fn percentiles(mut v: Vec<Duration>) -> String {
+    v.sort();
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    format!(
+        "{} / {} / {} ms",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(v[v.len() - 1])
+    )
+}
+
+fn key(c: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+/// The browser in-process on a test terminal: one key, then one frame, timed together.
+struct Browser {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Browser {
+    fn new(loaded: Loaded) -> Browser {
+        let app = App::new(
+            loaded,
+            Options {
+                size: SCREEN,
+                ..Options::default()
+            },
+        );
+        let term = Terminal::new(TestBackend::new(SCREEN.0, SCREEN.1)).expect("test terminal");
+        let mut b = Browser { app, term };
+        b.frame();
+        b
+    }
+
+    fn frame(&mut self) {
+        let app = &self.app;
+        self.term.draw(|f| app.draw(f)).expect("draw");
+    }
+
+    /// Applies `event` and draws the frame it leads to; returns the time both took.
+    fn timed(&mut self, event: Event) -> Duration {
+        let started = Instant::now();
+        self.app.handle_event(event);
+        self.frame();
+        started.elapsed()
+    }
+}
+
+/// Quick switcher keystrokes: queries made of the first letters of note titles across the vault,
+/// typed one key at a time and erased again, each key timed with the frame it draws.
+fn switcher_keys(b: &mut Browser) -> Vec<Duration> {
+    let notes = &b.app.loaded().vault.notes;
+    let step = (notes.len() / 20).max(1);
+    let queries: Vec<String> = notes
+        .iter()
+        .step_by(step)
+        .take(20)
+        .map(|n| {
+            n.title
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(8)
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for q in queries {
+        b.timed(key(KeyCode::Char('/')));
+        for c in q.chars() {
+            out.push(b.timed(key(KeyCode::Char(c))));
+        }
+        for _ in q.chars() {
+            out.push(b.timed(key(KeyCode::Backspace)));
+        }
+        b.timed(key(KeyCode::Esc));
+    }
+    out
+}
+
+/// Following links: notes spread across the vault are opened, then `Tab` selects their first link
+/// to a note of under 100 KB that has not been drawn yet and `Enter` follows it; the `Enter` and the
+/// frame that shows the new note are timed together.
+fn open_link(b: &mut Browser, dir: &Path) -> Vec<Duration> {
+    let sizes: Vec<u64> = b
+        .app
+        .loaded()
+        .vault
+        .notes
+        .iter()
+        .map(|note| fs::metadata(dir.join(&note.path)).map_or(u64::MAX, |m| m.len()))
+        .collect();
+    let small = |i: usize| sizes[i] < 100_000;
+    let plan = {
+        let loaded = b.app.loaded();
+        let n = loaded.vault.notes.len();
+        let mut seen = std::collections::HashSet::new();
+        let mut plan = Vec::new();
+        for source in (0..n).step_by((n / 200).max(1)).filter(|&s| small(s)) {
+            let links = &loaded.vault.notes[source].parsed.links;
+            let shown = links.iter().enumerate().filter(|(_, l)| !l.in_comment);
+            for (stop, (j, _)) in shown.enumerate() {
+                let r = loaded.graph.resolution(engram::graph::LinkRef {
+                    note: source,
+                    link: j,
+                });
+                if let Some(t) = r.note() {
+                    if t != source && small(t) && seen.insert(t) {
+                        plan.push((source, stop));
+                        break;
+                    }
+                }
+            }
+            if plan.len() == 50 {
+                break;
+            }
+        }
+        plan
+    };
+    let mut out = Vec::new();
+    for (source, stop) in plan {
+        b.app.open_note(source);
+        b.frame();
+        b.app.update(Action::Top);
+        // Tab walks the link stops in order; stop `stop` is the chosen link (stops skip links
+        // that render no anchor, so the one selected is checked before following it).
+        for _ in 0..=stop {
+            b.app.update(Action::NextLink);
+        }
+        let Some(link) = b.app.selected_link() else {
+            continue;
+        };
+        let Some(target) = b.app.loaded().graph.resolution(link).note() else {
+            continue;
+        };
+        if target == source || !small(target) {
+            continue;
+        }
+        out.push(b.timed(key(KeyCode::Enter)));
+        assert_eq!(
+            b.app.view().map(|v| v.note),
+            Some(target),
+            "the link was followed"
+        );
+    }
+    out
 }
 
 fn print_table(cols: &[Column]) {

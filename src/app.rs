@@ -545,6 +545,13 @@ impl App {
         app
     }
 
+    /// Opens note `note` at its top, as choosing it in the list does (history included).
+    pub fn open_note(&mut self, note: usize) {
+        if note < self.loaded.vault.notes.len() {
+            self.open(note, At::Top, None);
+        }
+    }
+
     /// The vault and graph being browsed.
     pub fn loaded(&self) -> &Loaded {
         &self.loaded
