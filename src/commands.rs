@@ -38,6 +38,13 @@ impl Loaded {
         Loaded { vault, graph }
     }
 
+    /// A vault from [`Vault::scan`] with an empty graph ([`Graph::empty`]): the note list, for the
+    /// browser's first frame, before the notes are parsed.
+    pub fn listing(vault: Vault) -> Self {
+        let graph = Graph::empty(vault.notes.len());
+        Loaded { vault, graph }
+    }
+
     fn find(&self, name: &str) -> Result<usize, String> {
         self.graph
             .find_note(&self.vault, name)

@@ -560,6 +560,17 @@ fn anchor(note: &Note, subpath: &Option<Subpath>) -> Anchor {
 }
 
 impl Graph {
+    /// The graph of `notes` notes before anything is known of their links: no backlinks, tags or
+    /// unresolved targets, and a name index that resolves nothing. What the browser shows while the
+    /// real graph is built.
+    pub fn empty(notes: usize) -> Graph {
+        Graph {
+            resolutions: vec![Vec::new(); notes],
+            backlinks: vec![Vec::new(); notes],
+            ..Graph::default()
+        }
+    }
+
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
         let resolver = Resolver::new(vault);

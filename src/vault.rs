@@ -213,6 +213,25 @@ fn is_markdown(name: &str) -> bool {
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"))
 }
 
+/// Fails unless `root` is a folder that can be listed.
+fn check_root(root: &Path) -> Result<(), VaultError> {
+    let meta = fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => VaultError::Missing(root.to_path_buf()),
+        _ => VaultError::Unreadable {
+            path: root.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if !meta.is_dir() {
+        return Err(VaultError::NotADirectory(root.to_path_buf()));
+    }
+    fs::read_dir(root).map_err(|e| VaultError::Unreadable {
+        path: root.to_path_buf(),
+        source: e,
+    })?;
+    Ok(())
+}
+
 /// Vault-relative path with `/` separators; file names that are not valid Unicode are shown lossily.
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -237,20 +256,7 @@ impl Vault {
     pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Vault, VaultError> {
         let started = Instant::now();
         let scan_start = SystemTime::now();
-        let meta = fs::metadata(root).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => VaultError::Missing(root.to_path_buf()),
-            _ => VaultError::Unreadable {
-                path: root.to_path_buf(),
-                source: e,
-            },
-        })?;
-        if !meta.is_dir() {
-            return Err(VaultError::NotADirectory(root.to_path_buf()));
-        }
-        fs::read_dir(root).map_err(|e| VaultError::Unreadable {
-            path: root.to_path_buf(),
-            source: e,
-        })?;
+        check_root(root)?;
 
         let mut report = CacheReport::default();
         let place = options.cache.then(|| cache_place(root, options)).flatten();
@@ -337,6 +343,65 @@ impl Vault {
         }
         let (canonical, file) = cache_place(root, options)?;
         cache::peek(&file, &canonical)
+    }
+
+    /// The notes and attachments of the vault at `root` without reading any note: what the browser
+    /// draws its first frame from while [`Vault::load_with`] runs. Titles come from the index cache
+    /// when `options.cache` and a usable cache exist (possibly stale: a newer load replaces this),
+    /// else from file names, found by the same walk as a load. Notes have no links, tags or
+    /// headings. Errors as [`Vault::load_with`].
+    pub fn scan(root: &Path, options: &LoadOptions) -> Result<Vault, VaultError> {
+        let started = Instant::now();
+        check_root(root)?;
+        if let Some(listed) = Vault::peek_cached(root, options) {
+            let notes = listed
+                .into_iter()
+                .map(|(path, title)| {
+                    let found = Found {
+                        abs: root.join(&path),
+                        rel: path,
+                        note: true,
+                    };
+                    Note {
+                        title,
+                        skipped: false,
+                        ..empty_note(&found, 0, None)
+                    }
+                })
+                .collect();
+            return Ok(Vault {
+                root: root.to_path_buf(),
+                notes,
+                load_time: started.elapsed(),
+                ..Vault::default()
+            });
+        }
+        let (found, diagnostics) = walk(root);
+        let mut notes = Vec::new();
+        let mut attachments = Vec::new();
+        for f in found {
+            if f.note {
+                notes.push(Note {
+                    skipped: false,
+                    ..empty_note(&f, 0, None)
+                });
+            } else {
+                attachments.push(Attachment {
+                    path: f.rel,
+                    size: 0,
+                });
+            }
+        }
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        attachments.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Vault {
+            root: root.to_path_buf(),
+            notes,
+            attachments,
+            diagnostics,
+            load_time: started.elapsed(),
+            ..Vault::default()
+        })
     }
 
     /// Builds a vault from in-memory files (vault path, contents): `.md` paths become notes, others

@@ -331,3 +331,31 @@ fn the_binary_caches_in_xdg_cache_home_unless_told_not_to() {
     }
     assert!(no_cache.contains("notes"));
 }
+
+/// `Vault::scan` lists what a load would, without parsing: the browser's first frame.
+#[test]
+fn scan_lists_the_notes_of_a_load_without_parsing_them() {
+    let dir = vault();
+    let full = Vault::load(&root(&dir)).expect("load");
+    let paths = |v: &Vault| v.notes.iter().map(|n| n.path.clone()).collect::<Vec<_>>();
+
+    // No cache: titles are file names, attachments are known, nothing is parsed.
+    let walked = Vault::scan(&root(&dir), &LoadOptions::default()).expect("scan");
+    assert_eq!(paths(&walked), paths(&full));
+    assert_eq!(walked.attachments.len(), full.attachments.len());
+    for n in &walked.notes {
+        assert_eq!(n.title, engram::vault::stem(&n.path));
+        assert!(n.parsed.links.is_empty() && n.tags.is_empty() && !n.skipped);
+    }
+
+    // With a cache: the titles the last load found.
+    Vault::load_with(&root(&dir), &cached(&dir)).expect("load and write the cache");
+    let listed = Vault::scan(&root(&dir), &cached(&dir)).expect("scan");
+    assert_eq!(paths(&listed), paths(&full));
+    let titles = |v: &Vault| v.notes.iter().map(|n| n.title.clone()).collect::<Vec<_>>();
+    assert_eq!(titles(&listed), titles(&full));
+    assert!(listed.notes.iter().all(|n| n.parsed.links.is_empty()));
+
+    let missing = Vault::scan(&dir.path().join("nowhere"), &LoadOptions::default());
+    assert!(matches!(missing, Err(engram::vault::VaultError::Missing(_))));
+}
