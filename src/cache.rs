@@ -414,7 +414,7 @@ fn encode_note(w: &mut Vec<u8>, n: &Note, diags: &[Diagnostic]) {
     for l in &p.links {
         w.push(syntax_code(l.syntax) | (u8::from(l.external) << 3) | (u8::from(l.in_comment) << 4));
         put_str(w, &l.target);
-        match &l.subpath {
+        match l.subpath.as_deref() {
             None => w.push(0),
             Some(Subpath::Heading(parts)) => {
                 w.push(1);
@@ -599,11 +599,11 @@ fn decode_note(
             syntax,
             external: flags & 0b1000 != 0,
             in_comment: flags & 0b1_0000 != 0,
-            target,
-            subpath,
-            display: r.opt_string()?,
+            target: target.into_boxed_str(),
+            subpath: subpath.map(Box::new),
+            display: r.opt_string()?.map(String::into_boxed_str),
             range: r.range()?,
-            line: r.usize()?,
+            line: u32::try_from(r.usize()?).map_err(|_| CacheProblem::Corrupt)?,
         });
     }
     let n = r.count()?;

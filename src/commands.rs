@@ -57,8 +57,8 @@ impl Loaded {
             Resolution::Note { note, anchor, .. } => {
                 let n = &self.vault.notes[*note];
                 Some(match anchor {
-                    Anchor::Heading(h) => format!("{}#{}", n.path, n.parsed.headings[*h].text),
-                    Anchor::Block(b) => format!("{}#^{}", n.path, n.parsed.block_ids[*b].id),
+                    Anchor::Heading(h) => format!("{}#{}", n.path, n.parsed.headings[*h as usize].text),
+                    Anchor::Block(b) => format!("{}#^{}", n.path, n.parsed.block_ids[*b as usize].id),
                     _ => n.path.clone(),
                 })
             }
@@ -112,7 +112,7 @@ impl<'a> LineReader<'a> {
         let Some((_, text, index)) = &self.current else {
             return String::new();
         };
-        let line = self.vault.notes[r.note].parsed.links[r.link].line;
+        let line = self.vault.notes[r.note].parsed.links[r.link].line as usize;
         let start = index.start(line).min(text.len());
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         sanitize(text[start..end].trim())
@@ -180,7 +180,7 @@ pub fn links(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io::Res
         let link = l.link(r);
         let res = l.graph.resolution(r);
         let to = l.target_path(&res).unwrap_or_else(|| match res {
-            Resolution::External => link.target.clone(),
+            Resolution::External => link.target.to_string(),
             _ => "(no such note)".into(),
         });
         writeln!(

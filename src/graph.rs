@@ -25,10 +25,10 @@ pub enum FileRef {
 pub enum Anchor {
     /// The link has no subpath.
     None,
-    /// Index into the target note's headings.
-    Heading(usize),
+    /// Index into the target note's headings (`u32`: a vault holds hundreds of thousands of these).
+    Heading(u32),
     /// Index into the target note's block ids.
-    Block(usize),
+    Block(u32),
     /// The subpath names a heading or block the note does not have: a broken subpath (decision 6).
     Missing,
 }
@@ -544,18 +544,18 @@ pub fn find_heading(headings: &[Heading], chain: &[String]) -> Option<usize> {
 }
 
 /// Resolves a link's subpath inside a note.
-fn anchor(note: &Note, subpath: &Option<Subpath>) -> Anchor {
+fn anchor(note: &Note, subpath: Option<&Subpath>) -> Anchor {
     match subpath {
         None => Anchor::None,
         Some(Subpath::Heading(chain)) => {
-            find_heading(&note.parsed.headings, chain).map_or(Anchor::Missing, Anchor::Heading)
+            find_heading(&note.parsed.headings, chain).map_or(Anchor::Missing, |h| Anchor::Heading(h as u32))
         }
         Some(Subpath::Block(id)) => note
             .parsed
             .block_ids
             .iter()
             .position(|b| b.id.eq_ignore_ascii_case(id))
-            .map_or(Anchor::Missing, Anchor::Block),
+            .map_or(Anchor::Missing, |b| Anchor::Block(b as u32)),
     }
 }
 
@@ -635,7 +635,7 @@ impl Graph {
                     unresolved
                         .entry(key)
                         .or_insert_with(|| UnresolvedTarget {
-                            target: vault.notes[note].parsed.links[link].target.clone(),
+                            target: vault.notes[note].parsed.links[link].target.to_string(),
                             uses: Vec::new(),
                         })
                         .uses
@@ -715,14 +715,14 @@ pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Li
         return Resolution::Note {
             note: source,
             via_alias: false,
-            anchor: anchor(from, &link.subpath),
+            anchor: anchor(from, link.subpath.as_deref()),
         };
     }
     match resolver.resolve_path(&link.target, &from.path) {
         Some((FileRef::Note(n), via_alias)) => Resolution::Note {
             note: n,
             via_alias,
-            anchor: anchor(&vault.notes[n], &link.subpath),
+            anchor: anchor(&vault.notes[n], link.subpath.as_deref()),
         },
         Some((FileRef::Attachment(a), _)) => Resolution::Attachment(a),
         None => Resolution::Unresolved,

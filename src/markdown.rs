@@ -63,18 +63,19 @@ pub struct Link {
     pub syntax: LinkSyntax,
     /// The target path, trimmed, with a table's trailing `\` removed; empty for `[[#Heading]]`.
     /// For Markdown links it is percent-decoded (R14, R29).
-    pub target: String,
-    /// The heading chain or block after `#`, if any.
-    pub subpath: Option<Subpath>,
+    pub target: Box<str>,
+    /// The heading chain or block after `#`, if any (boxed: most links have none, and a vault
+    /// holds hundreds of thousands of links).
+    pub subpath: Option<Box<Subpath>>,
     /// The display text after `|` (or a Markdown link's text), trimmed; `None` when absent or when
     /// it draws nothing: empty, or only zero-width characters (R24: show the target instead).
-    pub display: Option<String>,
+    pub display: Option<Box<str>>,
     /// `true` when the target is a URL with a scheme (R18, R29): not a graph edge.
     pub external: bool,
     /// Byte range of the whole link in the note's file text.
     pub range: Range<usize>,
     /// 1-based line of the link's start in the file.
-    pub line: usize,
+    pub line: u32,
     /// The link sits inside a `%%comment%%` (R6): kept in the graph, hidden when rendering.
     pub in_comment: bool,
 }
@@ -108,8 +109,8 @@ pub fn context(text: &str, range: &Range<usize>) -> (String, String) {
 impl Link {
     /// The linktext as the user wrote it, without display text: `target#subpath`.
     pub fn linktext(&self) -> String {
-        match &self.subpath {
-            None => self.target.clone(),
+        match self.subpath.as_deref() {
+            None => self.target.to_string(),
             Some(Subpath::Heading(h)) => format!("{}#{}", self.target, h.join("#")),
             Some(Subpath::Block(b)) => format!("{}#^{}", self.target, b),
         }
@@ -129,13 +130,13 @@ impl Link {
     /// The text a reader sees for the link (R24): the display text, or `target > Heading`.
     pub fn shown_text(&self) -> String {
         if let Some(d) = &self.display {
-            return d.clone();
+            return d.to_string();
         }
         let mut parts: Vec<String> = Vec::new();
         if !self.target.is_empty() {
-            parts.push(self.target.clone());
+            parts.push(self.target.to_string());
         }
-        match &self.subpath {
+        match self.subpath.as_deref() {
             Some(Subpath::Heading(h)) => parts.extend(h.iter().cloned()),
             Some(Subpath::Block(b)) => parts.push(format!("^{b}")),
             None => {}
@@ -711,11 +712,12 @@ fn finish_link(
     }
     Some(Link {
         syntax,
-        target,
-        subpath,
-        display,
+        target: target.into_boxed_str(),
+        subpath: subpath.map(Box::new),
+        display: display.map(String::into_boxed_str),
         external,
-        line: lines.line(range.start),
+        // Files over 64 MiB are not parsed, so a line number always fits.
+        line: lines.line(range.start) as u32,
         in_comment: comments.iter().any(|c| c.contains(&range.start)),
         range,
     })

@@ -280,9 +280,9 @@ pub fn embed_label(link: &Link) -> String {
     }
     let mut parts: Vec<String> = Vec::new();
     if !link.target.is_empty() {
-        parts.push(link.target.clone());
+        parts.push(link.target.to_string());
     }
-    match &link.subpath {
+    match link.subpath.as_deref() {
         Some(Subpath::Heading(h)) => parts.extend(h.iter().cloned()),
         Some(Subpath::Block(b)) => parts.push(format!("^{b}")),
         None => {}

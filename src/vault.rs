@@ -839,10 +839,10 @@ fn add_property_links(
         parsed.links.push(markdown::Link {
             syntax: markdown::LinkSyntax::Property,
             external: markdown::is_external(&target),
-            target,
-            subpath,
-            display,
-            line: lines.line(start),
+            target: target.into_boxed_str(),
+            subpath: subpath.map(Box::new),
+            display: display.map(String::into_boxed_str),
+            line: lines.line(start) as u32,
             range: start..start + needle.len(),
             in_comment: false,
         });

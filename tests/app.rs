@@ -458,7 +458,7 @@ fn heading_links_open_scrolled_to_the_heading() {
     ui.tab_until(|l, r, t| {
         t == "formatting"
             && matches!(r, Resolution::Note { anchor: engram::graph::Anchor::Heading(h), note, .. }
-                if l.vault.notes[note].parsed.headings[h].text == "Tables")
+                if l.vault.notes[note].parsed.headings[h as usize].text == "Tables")
     });
     ui.key(KeyCode::Enter);
     assert_eq!(ui.note_path(), Some("features/formatting.md"));

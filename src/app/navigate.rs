@@ -193,7 +193,7 @@ impl App {
                 anchor,
             } => {
                 let mut s = format!("→ {}", vault.notes[note].path);
-                match &l.subpath {
+                match l.subpath.as_deref() {
                     Some(Subpath::Heading(h)) => s.push_str(&format!("#{}", h.join("#"))),
                     Some(Subpath::Block(b)) => s.push_str(&format!("#^{b}")),
                     None => {}
@@ -237,8 +237,8 @@ impl App {
         match self.loaded.graph.resolution(link) {
             Resolution::Note { note, anchor, .. } => {
                 let at = match anchor {
-                    Anchor::Heading(h) => At::Heading(h),
-                    Anchor::Block(b) => At::Block(b),
+                    Anchor::Heading(h) => At::Heading(h as usize),
+                    Anchor::Block(b) => At::Block(b as usize),
                     Anchor::None | Anchor::Missing => At::Top,
                 };
                 let missing = (anchor == Anchor::Missing).then(|| l.linktext());
@@ -403,7 +403,7 @@ impl App {
             return;
         };
         let link = row.link;
-        let line = self.loaded.vault.notes[link.note].parsed.links[link.link].line;
+        let line = self.loaded.vault.notes[link.note].parsed.links[link.link].line as usize;
         self.open(link.note, At::Line(line), Some(link));
     }
 
@@ -440,7 +440,7 @@ impl App {
         };
         let l = &self.loaded.vault.notes[link.note].parsed.links[link.link];
         let target = match self.loaded.graph.resolution(link) {
-            Resolution::External => l.target.clone(),
+            Resolution::External => l.target.to_string(),
             Resolution::Attachment(a) => self
                 .loaded
                 .vault

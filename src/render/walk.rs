@@ -1135,8 +1135,8 @@ impl<'a> Walker<'a> {
         self.flush(r, doc);
         let section = match anchor {
             Anchor::None => Section::Whole,
-            Anchor::Heading(h) => Section::Heading(h),
-            Anchor::Block(b) => Section::Block(b),
+            Anchor::Heading(h) => Section::Heading(h as usize),
+            Anchor::Block(b) => Section::Block(b as usize),
             Anchor::Missing => Section::Missing,
         };
         let style = self.style().patch(r.link_style(lref));
