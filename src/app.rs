@@ -9,6 +9,7 @@ pub mod keymap;
 mod mouse;
 mod navigate;
 mod popups;
+mod swap;
 pub mod terminal;
 mod views;
 
@@ -27,6 +28,7 @@ use crate::ui;
 use keymap::Context;
 
 pub use find::{Find, Marks, Searching};
+pub use swap::LoadResult;
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -443,6 +445,9 @@ pub struct App {
     pub(crate) marks: Option<Marks>,
     /// For each note opened in this session, when it was last opened (a counter).
     recent: HashMap<usize, u64>,
+    /// Where the whole vault and graph will come from while they are built on a thread
+    /// (see [`App::load_in_background`]).
+    loading: Option<std::sync::mpsc::Receiver<swap::LoadResult>>,
 }
 
 /// The first source line shown at `row`.
@@ -535,6 +540,7 @@ impl App {
             search: find::Search::new(opts.searching),
             marks: None,
             recent: HashMap::new(),
+            loading: None,
         };
         app.sort_list();
         app.list.selected = 0;
@@ -672,6 +678,7 @@ impl App {
             Action::Scroll { .. } => {}
             Action::Pump => {
                 self.pump();
+                self.pump_loading();
                 return;
             }
             _ => self.message = None,

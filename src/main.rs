@@ -2,7 +2,9 @@
 //! headless command or the browser.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::mpsc;
 use std::time::Instant;
 
 use clap::Parser;
@@ -34,6 +36,9 @@ fn run(cli: Cli) -> io::Result<u8> {
         cache: !cli.no_cache,
         cache_dir: None,
     };
+    let Some(command) = &cli.command else {
+        return browse(&dir, options, &cli.browse);
+    };
     let vault = match Vault::load_with(&dir, &options) {
         Ok(v) => v,
         Err(e) => {
@@ -43,9 +48,6 @@ fn run(cli: Cli) -> io::Result<u8> {
     };
     let loaded = Loaded::new(vault);
     let load_ms = started.elapsed().as_millis() as u64;
-    let Some(command) = &cli.command else {
-        return browse(loaded, &cli.browse);
-    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match command {
@@ -74,21 +76,47 @@ fn run(cli: Cli) -> io::Result<u8> {
     Ok(code)
 }
 
-/// Starts the browser: checks `--open` and the terminal first, so that a mistake is a one-line
-/// message on a normal screen rather than a garbled full-screen one.
-fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
-    let open = match &args.open {
-        Some(name) => match loaded.graph.find_note(&loaded.vault, name) {
-            Some(note) => Some(note),
-            None => {
+/// Starts the browser. A mistake (a missing vault, an unknown `--open` note, no terminal) is a
+/// one-line message on a normal screen rather than a garbled full-screen one.
+///
+/// The first frame does not wait for the graph: the note list is drawn from a scan of the folder
+/// (or the index cache's list), while a thread loads and parses the vault and builds the graph,
+/// which the browser takes in when it arrives. `--open` resolves its note against the whole graph
+/// (it may name an alias), so it loads first.
+fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8> {
+    let load_options = options.clone();
+    let load = move |dir: &Path| match Vault::load_with(dir, &load_options) {
+        Ok(v) => Ok(Loaded::new(v)),
+        Err(e) => Err(e.to_string()),
+    };
+    let (start, open, rx) = match &args.open {
+        Some(name) => {
+            let loaded = match load(dir) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("engram: {e}");
+                    return Ok(EXIT_ERROR);
+                }
+            };
+            let Some(note) = loaded.graph.find_note(&loaded.vault, name) else {
                 eprintln!(
                     "engram: no note named {name:?} in {}",
                     loaded.vault.root.display()
                 );
                 return Ok(EXIT_ERROR);
-            }
-        },
-        None => None,
+            };
+            (loaded, Some(note), None)
+        }
+        None => {
+            let listing = match Vault::scan(dir, &options) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("engram: {e}");
+                    return Ok(EXIT_ERROR);
+                }
+            };
+            (Loaded::listing(listing), None, Some(dir.to_path_buf()))
+        }
     };
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         eprintln!(
@@ -98,7 +126,7 @@ fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
         return Ok(EXIT_ERROR);
     }
     let mut app = App::new(
-        loaded,
+        start,
         app::Options {
             open,
             opener: app::terminal::system_opener(),
@@ -106,6 +134,14 @@ fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
             ..app::Options::default()
         },
     );
+    if let Some(dir) = rx {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            // The browser may have quit already; then nobody listens.
+            let _ = tx.send(load(&dir));
+        });
+        app.load_in_background(rx);
+    }
     app::terminal::run(&mut app)?;
     Ok(commands::EXIT_OK)
 }

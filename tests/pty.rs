@@ -228,6 +228,18 @@ fn switcher_follow_back_and_quit_restores_the_terminal() {
     );
 }
 
+/// The list is drawn before the graph is built; the graph then arrives by itself, with no key
+/// pressed, and replaces the file names with the notes' titles (issue 6).
+#[test]
+fn the_graph_fills_in_behind_the_first_frame() {
+    let mut s = Session::start(&["--no-cache", "notes"], 100, 30);
+    s.wait_for("the note list", |s| s.contains("Notes 24 · title"));
+    let screen = s.status_has("24 notes · ? for help");
+    assert!(screen.contains("Welcome to engram"), "titles: {screen}");
+    s.send("q");
+    assert!(s.finish());
+}
+
 #[test]
 fn full_text_results_stream_in_from_the_background_and_open_at_the_line() {
     let mut s = Session::start(&["notes"], 100, 30);

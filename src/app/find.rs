@@ -185,7 +185,7 @@ impl App {
     }
 
     /// Cancels the running search and starts one for the popup's query.
-    fn start_search(&mut self) {
+    pub(super) fn start_search(&mut self) {
         self.search.stop();
         let Mode::Find(f) = &mut self.mode else {
             return;

@@ -20,7 +20,8 @@ use super::{Action, App, Opener, Request};
 
 /// How often the loop looks for a termination signal while no key arrives.
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
-/// How often the loop takes a running search's results while no key arrives.
+/// How often the loop takes a running search's results (or the graph being built) while no key
+/// arrives.
 const SEARCH_POLL: Duration = Duration::from_millis(30);
 
 /// The terminal in browser state: raw mode, alternate screen, mouse capture. Dropping it puts the
@@ -101,10 +102,11 @@ pub fn run(app: &mut App) -> io::Result<()> {
     loop {
         session.terminal.draw(|frame| app.draw(frame))?;
         // Wait for an event, looking up now and then for a signal that asks us to stop, and for
-        // the results of a running search, which are drawn as they come.
+        // work from other threads (a running search's results, the graph being built), which is
+        // drawn as it comes.
         let mut woken = false;
         loop {
-            let searching = app.searching();
+            let searching = app.busy();
             let wait = if searching { SEARCH_POLL } else { SIGNAL_POLL };
             if event::poll(wait)? {
                 break;
@@ -130,7 +132,7 @@ pub fn run(app: &mut App) -> io::Result<()> {
         if app.should_quit() || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        if app.searching() {
+        if app.busy() {
             app.update(Action::Pump);
         }
         if let Some(request) = app.take_request() {

@@ -51,6 +51,13 @@ impl Widget for &StatusBar<'_> {
                     MessageKind::Warning => theme::STATUS_WARNING,
                 },
             ),
+            None if app.loading() => (
+                format!(
+                    "{} notes · reading links, tags and titles…",
+                    app.loaded.vault.notes.len()
+                ),
+                theme::STATUS,
+            ),
             None => match (app.view, app.page()) {
                 (Some(v), Some(page)) => {
                     let links = page.stops.len();

@@ -1,0 +1,186 @@
+//! The browser's first frame does not wait for the graph (issue 6): it starts on the note list from
+//! [`Vault::scan`], answers keys, and takes in the whole graph when the load thread delivers it,
+//! keeping the user's place.
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use engram::app::{Action, App, Focus, LoadResult, Options};
+use engram::commands::Loaded;
+use engram::vault::{LoadOptions, Vault};
+
+const SEED: &str = "ai_and_computational_models_in_neuroscience.md";
+
+struct Ui {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Ui {
+    /// The browser on `notes/`'s listing, with the whole load to be sent on the returned channel.
+    fn listing(dir: &Path) -> (Ui, mpsc::Sender<LoadResult>) {
+        let listing = Vault::scan(dir, &LoadOptions::default()).expect("scan");
+        let mut app = App::new(Loaded::listing(listing), Options::default());
+        let (tx, rx) = mpsc::channel();
+        app.load_in_background(rx);
+        let term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        (Ui { app, term }, tx)
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        let app = &self.app;
+        let buf = self
+            .term
+            .draw(|f| app.draw(f))
+            .expect("draw")
+            .buffer
+            .clone();
+        let area = buf.area;
+        (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn open_path(&self) -> Option<&str> {
+        let v = self.app.view()?;
+        Some(self.app.loaded().vault.notes[v.note].path.as_str())
+    }
+}
+
+fn full(dir: &Path) -> Loaded {
+    Loaded::new(Vault::load(dir).expect("load"))
+}
+
+#[test]
+fn the_list_answers_keys_before_the_graph_and_keeps_the_place_after() {
+    let dir = Path::new("notes");
+    let (mut ui, tx) = Ui::listing(dir);
+    let notes = ui.app.loaded().vault.notes.len();
+    assert!(ui.app.loading() && ui.app.busy());
+    let screen = ui.screen();
+    assert!(screen.contains(&format!(" Notes {notes} ")), "{screen}");
+    assert!(
+        screen.contains("reading links, tags and titles"),
+        "the status bar says the graph is coming: {screen}"
+    );
+    // Titles are file names until the notes are read.
+    let first = &ui.app.loaded().vault.notes[ui.app.list().order[0]];
+    assert_eq!(first.title, engram::vault::stem(&first.path));
+    let shown: String = first.title.chars().take(20).collect();
+    assert!(screen.contains(&shown), "{screen}");
+
+    // Open the seed through the switcher, scroll it, and go on to the list: all before the graph.
+    ui.key(KeyCode::Char('/'));
+    for c in "ai_and_comp".chars() {
+        ui.key(KeyCode::Char(c));
+    }
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.open_path(), Some(SEED));
+    ui.key(KeyCode::Char('j')).key(KeyCode::Char('j'));
+    let top = ui.app.view().expect("open").top;
+    assert_eq!(top, 2);
+    assert!(ui.app.backlinks().rows.is_empty(), "no backlinks known yet");
+    ui.key(KeyCode::Char('h'));
+    assert_eq!(ui.app.focus(), Focus::List);
+
+    // Nothing arrives: nothing changes.
+    ui.app.update(Action::Pump);
+    assert!(ui.app.loading());
+
+    let loaded = full(dir);
+    let seed = loaded.vault.note_by_path(SEED).expect("seed");
+    let backlinks = loaded.graph.backlinks[seed].len();
+    assert!(backlinks > 0);
+    let title = loaded.vault.notes[seed].title.clone();
+    tx.send(Ok(loaded)).expect("send");
+    ui.app.update(Action::Pump);
+
+    assert!(!ui.app.loading() && !ui.app.busy());
+    assert_eq!(ui.open_path(), Some(SEED), "the open note stays open");
+    assert_eq!(ui.app.view().expect("open").top, top, "at the same scroll");
+    assert_eq!(ui.app.focus(), Focus::List, "with the same focus");
+    assert_eq!(
+        ui.app.backlinks().rows.len(),
+        backlinks,
+        "now with backlinks"
+    );
+    let list = ui.app.list();
+    assert_eq!(
+        ui.app.loaded().vault.notes[list.order[list.selected]].path,
+        SEED,
+        "the list still selects it"
+    );
+    let screen = ui.screen();
+    assert!(screen.contains(&title), "titles from the notes: {screen}");
+    assert!(
+        screen.contains(&format!("{backlinks} backlink")),
+        "{screen}"
+    );
+    assert!(!screen.contains("reading links"));
+}
+
+#[test]
+fn a_stale_listing_is_replaced_by_path_and_vanished_notes_drop_out() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    for name in ["a", "b", "c"] {
+        std::fs::write(dir.join(format!("{name}.md")), format!("# {name}\n[[c]]\n"))
+            .expect("write");
+    }
+    let (mut ui, tx) = Ui::listing(dir);
+    // Open a, then b, then c: history a, b.
+    for _ in 0..3 {
+        ui.key(KeyCode::Enter)
+            .key(KeyCode::Char('h'))
+            .key(KeyCode::Char('j'));
+    }
+    assert_eq!(ui.open_path(), Some("c.md"));
+    assert_eq!(ui.app.history_len(), (2, 0));
+
+    // Meanwhile `a.md` was deleted and `0.md` added, shifting every index.
+    std::fs::remove_file(dir.join("a.md")).expect("remove");
+    std::fs::write(dir.join("0.md"), "# zero\n[[b]]\n").expect("write");
+    tx.send(Ok(full(dir))).expect("send");
+    ui.app.update(Action::Pump);
+
+    assert_eq!(ui.open_path(), Some("c.md"));
+    assert_eq!(ui.app.history_len(), (1, 0), "a is gone from the history");
+    assert_eq!(ui.app.backlinks().rows.len(), 2, "b and c link to c");
+    ui.key(KeyCode::Backspace);
+    assert_eq!(ui.open_path(), Some("b.md"), "back goes to b");
+    assert_eq!(ui.app.loaded().vault.notes.len(), 3);
+}
+
+#[test]
+fn a_failed_load_keeps_the_list_and_says_why() {
+    let (mut ui, tx) = Ui::listing(Path::new("notes"));
+    tx.send(Err("the disk went away".into())).expect("send");
+    ui.app.update(Action::Pump);
+    assert!(!ui.app.loading());
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Cannot load the vault: the disk went away"),
+        "{screen}"
+    );
+
+    let (mut ui, tx) = Ui::listing(Path::new("notes"));
+    drop(tx);
+    ui.app.update(Action::Pump);
+    assert!(!ui.app.loading());
+    assert!(ui.screen().contains("Loading the vault stopped"));
+}
