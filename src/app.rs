@@ -28,7 +28,7 @@ use crate::ui;
 use keymap::Context;
 
 pub use find::{Find, Marks, Searching};
-pub use swap::LoadResult;
+pub use swap::{LoadResult, Ready};
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -425,7 +425,8 @@ enum At {
 /// The browser.
 pub struct App {
     pub(crate) loaded: Arc<Loaded>,
-    matcher: Matcher,
+    /// The quick switcher's index, built when first needed (not before the first frame).
+    matcher: Option<Matcher>,
     opener: Opener,
     pub(crate) area: Rect,
     pub(crate) mode: Mode,
@@ -512,7 +513,6 @@ fn hint_labels(n: usize) -> Vec<String> {
 impl App {
     /// A browser over a loaded vault, the note list sorted by title.
     pub fn new(loaded: Loaded, opts: Options) -> App {
-        let matcher = Matcher::new(&loaded.vault);
         let labels = list_labels(&loaded);
         let mut app = App {
             list: NoteList {
@@ -524,7 +524,7 @@ impl App {
                 filter: None,
             },
             loaded: Arc::new(loaded),
-            matcher,
+            matcher: None,
             opener: opts.opener,
             area: Rect::new(0, 0, opts.size.0, opts.size.1),
             mode: Mode::Browse,
@@ -826,15 +826,18 @@ impl App {
 
 /// Each note's list label: its title, plus its folder when another note shares the title.
 fn list_labels(loaded: &Loaded) -> Vec<(String, Option<String>)> {
+    use rayon::prelude::*;
     let notes = &loaded.vault.notes;
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for n in notes {
-        *count.entry(n.title.to_lowercase()).or_default() += 1;
+    let lower: Vec<String> = notes.par_iter().map(|n| n.title.to_lowercase()).collect();
+    let mut count: HashMap<&str, usize> = HashMap::with_capacity(notes.len());
+    for l in &lower {
+        *count.entry(l.as_str()).or_default() += 1;
     }
     notes
-        .iter()
-        .map(|n| {
-            let repeated = count.get(&n.title.to_lowercase()).copied().unwrap_or(0) > 1;
+        .par_iter()
+        .zip(&lower)
+        .map(|(n, l)| {
+            let repeated = count.get(l.as_str()).copied().unwrap_or(0) > 1;
             let folder = repeated.then(|| {
                 if n.folder().is_empty() {
                     "/".to_string()

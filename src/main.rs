@@ -138,7 +138,7 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             // The browser may have quit already; then nobody listens.
-            let _ = tx.send(load(&dir));
+            let _ = tx.send(load(&dir).map(app::Ready::new));
         });
         app.load_in_background(rx);
     }

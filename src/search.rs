@@ -18,6 +18,7 @@ use std::collections::BinaryHeap;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
+use rayon::prelude::*;
 
 use crate::vault::Vault;
 
@@ -245,26 +246,36 @@ fn keep(heap: &mut BinaryHeap<Reverse<Ranked>>, r: Ranked, limit: usize) {
 impl Matcher {
     /// Indexes the titles, aliases and paths of every note.
     pub fn new(vault: &Vault) -> Matcher {
-        let mut cands = Vec::with_capacity(vault.notes.len() * 2);
-        let mut by_note = Vec::with_capacity(vault.notes.len());
-        for (i, n) in vault.notes.iter().enumerate() {
-            let first = cands.len() as u32;
-            let mut push = |field: Field, text: &str| {
-                if text.is_empty() {
-                    return;
+        // Lowercasing is most of the work: done on all cores, in note order.
+        let per_note: Vec<Vec<Candidate>> = vault
+            .notes
+            .par_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut out = Vec::with_capacity(2 + n.aliases.len());
+                let mut push = |field: Field, text: &str| {
+                    if !text.is_empty() {
+                        out.push(Candidate {
+                            note: i as u32,
+                            field,
+                            lower: lower_1to1(text),
+                            chars: text.chars().count() as u32,
+                        });
+                    }
+                };
+                push(Field::Title, &n.title);
+                for (a, alias) in n.aliases.iter().enumerate() {
+                    push(Field::Alias(a), alias);
                 }
-                cands.push(Candidate {
-                    note: i as u32,
-                    field,
-                    lower: lower_1to1(text),
-                    chars: text.chars().count() as u32,
-                });
-            };
-            push(Field::Title, &n.title);
-            for (a, alias) in n.aliases.iter().enumerate() {
-                push(Field::Alias(a), alias);
-            }
-            push(Field::Path, &n.path);
+                push(Field::Path, &n.path);
+                out
+            })
+            .collect();
+        let mut cands = Vec::with_capacity(per_note.iter().map(Vec::len).sum());
+        let mut by_note = Vec::with_capacity(vault.notes.len());
+        for c in per_note {
+            let first = cands.len() as u32;
+            cands.extend(c);
             by_note.push(first..cands.len() as u32);
         }
         Matcher {

@@ -9,7 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use engram::app::{Action, App, Focus, LoadResult, Options};
+use engram::app::{Action, App, Focus, LoadResult, Options, Ready};
 use engram::commands::Loaded;
 use engram::vault::{LoadOptions, Vault};
 
@@ -107,7 +107,7 @@ fn the_list_answers_keys_before_the_graph_and_keeps_the_place_after() {
     let backlinks = loaded.graph.backlinks[seed].len();
     assert!(backlinks > 0);
     let title = loaded.vault.notes[seed].title.clone();
-    tx.send(Ok(loaded)).expect("send");
+    tx.send(Ok(Ready::new(loaded))).expect("send");
     ui.app.update(Action::Pump);
 
     assert!(!ui.app.loading() && !ui.app.busy());
@@ -155,7 +155,7 @@ fn a_stale_listing_is_replaced_by_path_and_vanished_notes_drop_out() {
     // Meanwhile `a.md` was deleted and `0.md` added, shifting every index.
     std::fs::remove_file(dir.join("a.md")).expect("remove");
     std::fs::write(dir.join("0.md"), "# zero\n[[b]]\n").expect("write");
-    tx.send(Ok(full(dir))).expect("send");
+    tx.send(Ok(Ready::new(full(dir)))).expect("send");
     ui.app.update(Action::Pump);
 
     assert_eq!(ui.open_path(), Some("c.md"));

@@ -249,8 +249,11 @@ impl App {
             }
             Resolution::Unresolved => {
                 let target = l.target.clone();
-                let near: Vec<String> = self
+                let vault = &self.loaded.vault;
+                let matcher = self
                     .matcher
+                    .get_or_insert_with(|| crate::search::Matcher::new(vault));
+                let near: Vec<String> = matcher
                     .closest(&target, CLOSEST)
                     .into_iter()
                     .map(|n| self.loaded.vault.notes[n].title.clone())
@@ -489,7 +492,10 @@ impl App {
             None => (0..notes.len()).collect(),
         };
         match self.list.sort {
-            Sort::Title => order.sort_by_cached_key(|&i| (notes[i].title.to_lowercase(), i)),
+            Sort::Title => {
+                use rayon::slice::ParallelSliceMut;
+                order.par_sort_by_cached_key(|&i| (notes[i].title.to_lowercase(), i));
+            }
             Sort::Path => {}
             Sort::Modified => order.sort_by_key(|&i| (std::cmp::Reverse(notes[i].modified), i)),
         }

@@ -1,6 +1,6 @@
 //! The popups' keys: quick switcher, outline, link hints and help.
 
-use crate::search::{prefer_recent, Field, Hit, Session};
+use crate::search::{prefer_recent, Field, Hit, Matcher, Session};
 use crate::ui;
 
 use super::{step, Action, App, At, Mode, SWITCHER_LIMIT};
@@ -28,9 +28,9 @@ impl App {
                 })
                 .collect()
         } else {
-            let mut hits = self
-                .matcher
-                .find_in(&mut s.session, &s.query, SWITCHER_LIMIT);
+            let vault = &self.loaded.vault;
+            let matcher = self.matcher.get_or_insert_with(|| Matcher::new(vault));
+            let mut hits = matcher.find_in(&mut s.session, &s.query, SWITCHER_LIMIT);
             prefer_recent(&mut hits, recency);
             hits
         };

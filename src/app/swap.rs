@@ -15,8 +15,28 @@ use crate::search::Matcher;
 
 use super::{list_labels, App, Mode, View};
 
-/// What a background load sends when it ends: the whole vault and graph, or why it failed.
-pub type LoadResult = Result<Loaded, String>;
+/// What a background load sends when it ends: the whole vault and graph made [`Ready`], or why it
+/// failed.
+pub type LoadResult = Result<Ready, String>;
+
+/// A vault and graph prepared for the browser, on any thread: with the quick switcher's index and
+/// the list's labels built, so that taking it in costs the browser's thread little.
+pub struct Ready {
+    loaded: Loaded,
+    matcher: Matcher,
+    labels: Vec<(String, Option<String>)>,
+}
+
+impl Ready {
+    /// Does the work of taking in `loaded` that does not need the browser.
+    pub fn new(loaded: Loaded) -> Ready {
+        Ready {
+            matcher: Matcher::new(&loaded.vault),
+            labels: list_labels(&loaded),
+            loaded,
+        }
+    }
+}
 
 impl App {
     /// Whether the graph is still being built: the browser shows the note list and opens notes,
@@ -43,7 +63,7 @@ impl App {
         let Some(rx) = &self.loading else { return };
         match rx.try_recv() {
             Err(TryRecvError::Empty) => {}
-            Ok(Ok(loaded)) => self.replace_loaded(loaded),
+            Ok(Ok(ready)) => self.replace_ready(ready),
             Ok(Err(why)) => {
                 self.loading = None;
                 self.warn(format!("Cannot load the vault: {why}"));
@@ -59,6 +79,16 @@ impl App {
     /// path. Notes that no longer exist drop out of the history; if the open note is gone, the
     /// view closes. Ends [`App::loading`].
     pub fn replace_loaded(&mut self, loaded: Loaded) {
+        self.replace_ready(Ready::new(loaded));
+    }
+
+    /// [`App::replace_loaded`] with the preparation done beforehand, maybe on another thread.
+    pub fn replace_ready(&mut self, ready: Ready) {
+        let Ready {
+            loaded,
+            matcher,
+            labels,
+        } = ready;
         let same = self.loaded.vault.notes.len() == loaded.vault.notes.len()
             && self
                 .loaded
@@ -106,8 +136,8 @@ impl App {
         }
         self.pages.clear();
 
-        self.matcher = Matcher::new(&loaded.vault);
-        self.list.labels = list_labels(&loaded);
+        self.matcher = Some(matcher);
+        self.list.labels = labels;
         self.loaded = Arc::new(loaded);
         self.loading = None;
 
