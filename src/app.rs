@@ -345,8 +345,9 @@ pub struct BacklinkRow {
     pub shown: String,
     /// The rest of the line after the link.
     pub after: String,
-    /// Whether `before` and `after` have been read from the source note yet: they are read only
-    /// for rows that come into view, so a note with thousands of backlinks opens at once.
+    /// Whether `title`, `shown`, `before` and `after` have been filled in yet: they are, from the
+    /// source note, only for rows that come into view, so a note with thousands of backlinks opens
+    /// at once.
     pub has_context: bool,
 }
 

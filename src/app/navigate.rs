@@ -329,18 +329,17 @@ impl App {
 
     pub(super) fn load_backlinks(&mut self, note: usize) {
         let vault = &self.loaded.vault;
+        // Only the link is known here; the rest is filled in as rows come into view, since a hub
+        // note can have tens of thousands of backlinks.
         let rows = self.loaded.graph.backlinks[note]
             .iter()
-            .map(|&link| {
-                let src = &vault.notes[link.note];
-                BacklinkRow {
-                    link,
-                    title: sanitize(&src.title),
-                    before: String::new(),
-                    shown: sanitize(&shown_link(&src.parsed.links[link.link])),
-                    after: String::new(),
-                    has_context: false,
-                }
+            .map(|&link| BacklinkRow {
+                link,
+                title: String::new(),
+                before: String::new(),
+                shown: String::new(),
+                after: String::new(),
+                has_context: false,
             })
             .collect();
         self.backlinks = BacklinkList {
@@ -350,8 +349,9 @@ impl App {
         };
     }
 
-    /// Reads the context of the backlink rows in view (and one screen below, for scrolling), each
-    /// source note once. A note that cannot be read leaves its rows without context.
+    /// Fills in the backlink rows in view (and one screen below, for scrolling): the source's
+    /// title, the link as shown and its line around it, read from the source note, each note once.
+    /// A note that cannot be read leaves its rows without context.
     pub(super) fn read_backlink_context(&mut self, height: usize) {
         let b = &mut self.backlinks;
         let end = (b.offset + 2 * height.max(1)).min(b.rows.len());
@@ -366,7 +366,10 @@ impl App {
                 text = Some((note, vault.read_text(note).unwrap_or_default()));
             }
             let Some((_, t)) = &text else { continue };
-            let link = &vault.notes[note].parsed.links[row.link.link];
+            let src = &vault.notes[note];
+            let link = &src.parsed.links[row.link.link];
+            row.title = sanitize(&src.title);
+            row.shown = sanitize(&shown_link(link));
             (row.before, row.after) = link_context(t, link);
             row.has_context = true;
         }
