@@ -98,6 +98,53 @@ impl Rendered {
             .map_or(self.lines.len().saturating_sub(1), |(_, r)| *r)
     }
 
+    /// Rows `rows` on their own (clamped to the rendering), with the anchors and source lines
+    /// drawn on them; heading and block rows are left empty.
+    pub fn slice(&self, rows: Range<usize>) -> Rendered {
+        let end = rows.end.min(self.lines.len());
+        let start = rows.start.min(end);
+        let lo = self.anchors.partition_point(|a| a.row < start);
+        let hi = self.anchors.partition_point(|a| a.row < end);
+        let anchors = self.anchors[lo..hi]
+            .iter()
+            .map(|a| LinkAnchor {
+                row: a.row - start,
+                ..a.clone()
+            })
+            .collect();
+        let line_rows = self
+            .line_rows
+            .iter()
+            .filter(|(_, r)| (start..end).contains(r))
+            .map(|&(l, r)| (l, r - start))
+            .collect();
+        Rendered {
+            lines: self.lines[start..end].to_vec(),
+            anchors,
+            heading_rows: Vec::new(),
+            block_rows: Vec::new(),
+            line_rows,
+        }
+    }
+
+    /// Draws `other` below these rows: its anchors and source lines move down with it. Heading and
+    /// block rows are left to the caller.
+    pub fn append(&mut self, other: Rendered) {
+        let shift = self.lines.len();
+        self.lines.extend(other.lines);
+        self.anchors
+            .extend(other.anchors.into_iter().map(|a| LinkAnchor {
+                row: a.row + shift,
+                ..a
+            }));
+        for (l, r) in other.line_rows {
+            // A line cut between two parts keeps its first row.
+            if self.line_rows.last().is_none_or(|&(last, _)| last < l) {
+                self.line_rows.push((l, r + shift));
+            }
+        }
+    }
+
     /// The anchors drawn on `row`.
     pub fn anchors_on(&self, row: usize) -> &[LinkAnchor] {
         let lo = self.anchors.partition_point(|a| a.row < row);

@@ -138,12 +138,7 @@ fn inside(ranges: &[Range<usize>], at: usize) -> bool {
 }
 
 /// The best line start in `lo..=hi` to cut at, with how good it is (see [`Parts::split`]).
-fn best_cut(
-    bytes: &[u8],
-    lo: usize,
-    hi: usize,
-    opaque: &[Range<usize>],
-) -> Option<(usize, Joint)> {
+fn best_cut(bytes: &[u8], lo: usize, hi: usize, opaque: &[Range<usize>]) -> Option<(usize, Joint)> {
     // Best candidate per level, the latest in the text: 0 = block start, 1 = after a blank line,
     // 2 = line start outside code, 3 = any line start.
     let mut best: [Option<usize>; 4] = [None; 4];
@@ -170,9 +165,7 @@ fn best_cut(
         }
     }
     let joints = [Joint::Block, Joint::Block, Joint::Line, Joint::Line];
-    best.iter()
-        .zip(joints)
-        .find_map(|(b, j)| b.map(|p| (p, j)))
+    best.iter().zip(joints).find_map(|(b, j)| b.map(|p| (p, j)))
 }
 
 #[cfg(test)]
