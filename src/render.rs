@@ -92,9 +92,10 @@ pub struct Rendered {
 impl Rendered {
     /// The first row at or after a 1-based source line (for opening a note at a line).
     pub fn row_of_line(&self, line: usize) -> usize {
+        // Lines ascend: a binary search, as a large note's part asks for each of its headings.
+        let i = self.line_rows.partition_point(|(l, _)| *l < line);
         self.line_rows
-            .iter()
-            .find(|(l, _)| *l >= line)
+            .get(i)
             .map_or(self.lines.len().saturating_sub(1), |(_, r)| *r)
     }
 
