@@ -152,7 +152,9 @@ fn large_note() {
     let mut rows = 0;
     for part in parts.iter() {
         let started = Instant::now();
-        rows += render::render_part(&v, &g, 0, &text, part, &opts).lines.len();
+        rows += render::render_part(&v, &g, 0, &text, part, &opts)
+            .lines
+            .len();
         times.push(started.elapsed());
     }
     drop(text);
@@ -165,8 +167,14 @@ fn large_note() {
         parts.len(),
         render::PART_BYTES >> 10
     );
-    println!("  read and split once                 {:>9.1} ms", ms(split));
-    println!("  read the text again (per page built) {:>8.1} ms", ms(read));
+    println!(
+        "  read and split once                 {:>9.1} ms",
+        ms(split)
+    );
+    println!(
+        "  read the text again (per page built) {:>8.1} ms",
+        ms(read)
+    );
     println!(
         "  render one part: mean {:.1} ms, median {:.1} ms, max {:.1} ms",
         ms(mean),
@@ -211,7 +219,10 @@ fn large_note() {
     app.update(Action::Bottom);
     let bottom = t.elapsed();
     keys.sort();
-    println!("  browser: open at the first line      {:>8.1} ms", ms(open));
+    println!(
+        "  browser: open at the first line      {:>8.1} ms",
+        ms(open)
+    );
     println!(
         "  browser: {} page downs to the last line in {:.1} s: median {:.3} ms, max {:.1} ms; \
          at most {held} rows held",

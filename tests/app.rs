@@ -418,6 +418,9 @@ fn large_vault() -> (tempfile::TempDir, Loaded) {
             text.push_str("## Far heading\n\n");
         }
         text.push_str(&para(i));
+        if i % 70_000 == 7 {
+            text.push_str(" zebra");
+        }
         text.push_str("\n\n");
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -503,6 +506,31 @@ fn paging_across_parts_shows_contiguous_lines() {
         ui.key(KeyCode::Char('j'));
     }
     assert_eq!(paras_on_screen(&mut ui)[0], before[0] + 1);
+}
+
+/// Issue 7: `n` and `N` go from match to match of a large note, across its parts.
+#[test]
+fn n_moves_between_matches_in_far_parts_of_a_large_note() {
+    let (_dir, loaded) = large_vault();
+    let mut ui = Ui::over(loaded, 80, 24, None);
+    ui.key(KeyCode::Char('F'))
+        .typed("zebra")
+        .key(KeyCode::Enter);
+    assert!(paras_on_screen(&mut ui).contains(&7), "{}", ui.screen());
+    for (key, want) in [
+        ('n', 70_007),
+        ('n', 140_007),
+        ('n', 7),
+        ('N', 140_007),
+        ('N', 70_007),
+    ] {
+        let key = KeyCode::Char(key);
+        ui.key(key);
+        let shown = paras_on_screen(&mut ui);
+        assert!(shown.contains(&want), "{key:?} to {want}: {shown:?}");
+        // The match lands with context above it, not on the top row.
+        assert!(shown[0] < want, "{shown:?}");
+    }
 }
 
 /// Issue 7: a search result, a heading link or the history lands far into a large note on the

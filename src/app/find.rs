@@ -358,9 +358,11 @@ impl App {
                 let keep = self.view;
                 let row = self.go_to_spot(Spot::Line(line)).unwrap_or(0);
                 if let (Some(old), Some(v)) = (keep, self.view.as_mut()) {
-                    if old.part == v.part {
-                        v.top = old.top;
-                    }
+                    v.top = if old.part == v.part {
+                        old.top
+                    } else {
+                        row.saturating_sub(h / 3)
+                    };
                 }
                 row
             }
