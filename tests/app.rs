@@ -497,15 +497,26 @@ fn paging_across_parts_shows_contiguous_lines() {
         seen = shown;
     }
     assert!(seen.contains(&start), "{seen:?}");
-    // Line by line over the cut too.
-    for _ in 0..6 {
-        ui.key(KeyCode::PageDown);
+    // Line by line, by half pages and by the wheel over the cut too: no gap, no repeat.
+    let mut seen = paras_on_screen(&mut ui);
+    for step in 0..60 {
+        match step % 3 {
+            0 => ui.key(KeyCode::Char('j')).key(KeyCode::Char('j')),
+            1 => ui.ctrl('d'),
+            _ => ui.mouse(MouseEventKind::ScrollDown, 40, 10),
+        };
+        let shown = paras_on_screen(&mut ui);
+        assert!(shown.windows(2).all(|w| w[1] == w[0] + 1), "{shown:?}");
+        assert!(
+            shown[0] > seen[0] && shown[0] <= seen[seen.len() - 1] + 1,
+            "{seen:?} then {shown:?}"
+        );
+        seen = shown;
     }
-    let before = paras_on_screen(&mut ui);
-    for _ in 0..2 {
-        ui.key(KeyCode::Char('j'));
-    }
-    assert_eq!(paras_on_screen(&mut ui)[0], before[0] + 1);
+    assert!(seen[0] > cut_para, "{seen:?}");
+    // A new width keeps the paragraph at the top.
+    ui.resize(100, 30);
+    assert_eq!(paras_on_screen(&mut ui)[0], seen[0]);
 }
 
 /// Issue 7: `n` and `N` go from match to match of a large note, across its parts.
