@@ -404,6 +404,9 @@ fn note_scrolls_with_every_scroll_key() {
 /// Paragraphs in the large note: about 4.6 MB, so 18 parts.
 const PARAS: usize = 150_000;
 
+/// The paragraph of the large note that links to `link.md`.
+const BACKLINK_PARA: usize = 100_003;
+
 /// Paragraph `i` of the large note (1-based): one row at 80 columns, on source line `2i - 1`.
 fn para(i: usize) -> String {
     format!("Para {i:06} of the large note.")
@@ -420,6 +423,9 @@ fn large_vault() -> (tempfile::TempDir, Loaded) {
         text.push_str(&para(i));
         if i % 70_000 == 7 {
             text.push_str(" zebra");
+        }
+        if i == BACKLINK_PARA {
+            text.push_str(" See [[link]].");
         }
         text.push_str("\n\n");
     }
@@ -517,6 +523,38 @@ fn paging_across_parts_shows_contiguous_lines() {
     // A new width keeps the paragraph at the top.
     ui.resize(100, 30);
     assert_eq!(paras_on_screen(&mut ui)[0], seen[0]);
+}
+
+/// Issue 7: a backlink from far into a large note opens it at the linking line, the link selected.
+#[test]
+fn a_backlink_opens_a_large_note_at_the_link() {
+    let (_dir, loaded) = large_vault();
+    let mut ui = Ui::over(loaded, 80, 24, Some("link.md"));
+    ui.key(KeyCode::Char('b'));
+    assert_eq!(ui.app.focus(), Focus::Backlinks);
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.note_path(), Some("large.md"));
+    assert!(
+        paras_on_screen(&mut ui).contains(&BACKLINK_PARA),
+        "{}",
+        ui.screen()
+    );
+    let link = ui.app.selected_link().expect("the link is selected");
+    let l = &ui.app.loaded().vault.notes[link.note].parsed.links[link.link];
+    assert_eq!(l.target, "link");
+    assert!(ui
+        .app
+        .link_cell(ui.app.view().and_then(|v| v.link).expect("stop"))
+        .is_some());
+    // Enter follows it back, and Back returns to the same place in the large note.
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.note_path(), Some("link.md"));
+    ui.key(KeyCode::Backspace);
+    assert!(
+        paras_on_screen(&mut ui).contains(&BACKLINK_PARA),
+        "{}",
+        ui.screen()
+    );
 }
 
 /// Issue 7: `n` and `N` go from match to match of a large note, across its parts.

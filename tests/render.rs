@@ -1008,6 +1008,28 @@ fn parts_of_notes_without_blank_lines_or_line_breaks() {
     }
 }
 
+/// A page of a large note is put together from slices of renderings: slicing a rendering and
+/// appending the slices gives it back, links and source lines included.
+#[test]
+fn slices_of_a_rendering_append_to_the_whole() {
+    let text: String = (0..40)
+        .map(|i| format!("Para {i} with [[link {i}]] and words that wrap around the width.\n\n"))
+        .collect();
+    let (v, g) = vault(&[("a.md", text.as_str())]);
+    let r = render::render(&v, &g, 0, &RenderOptions::new(30));
+    assert!(r.lines.len() > 60);
+    for cut in [0, 1, 17, r.lines.len() / 2, r.lines.len()] {
+        let mut whole = r.slice(0..cut);
+        let rest = r.slice(cut..r.lines.len());
+        assert_eq!(whole.lines.len() + rest.lines.len(), r.lines.len());
+        whole.append(rest);
+        assert_eq!(whole.lines, r.lines, "cut at {cut}");
+        assert_eq!(whole.anchors, r.anchors, "cut at {cut}");
+        assert_eq!(whole.line_rows, r.line_rows, "cut at {cut}");
+    }
+    assert!(r.slice(5..1_000_000).lines.len() == r.lines.len() - 5);
+}
+
 /// Issue 7: nesting deeper than the renderer indents is capped and marked, not silently flattened.
 #[test]
 fn pathological_nesting_is_capped_and_marked() {
