@@ -253,8 +253,22 @@ impl Texts {
         let mut texts = Texts::default();
         let start = floor_boundary(text, part.bytes.start);
         let end = floor_boundary(text, part.bytes.end).max(start);
-        texts.map.insert(note, text[start..end].to_string());
-        texts.part = Some((note, start, part.first_line));
+        // A part cut inside a long code block or comment opens it again: the text put before the
+        // part stands for bytes of the same block, where no link or heading can be.
+        let reopen = part
+            .reopen
+            .as_deref()
+            .filter(|r| r.len() <= start)
+            .unwrap_or("");
+        let lines_before = reopen.matches('\n').count();
+        texts
+            .map
+            .insert(note, format!("{reopen}{}", &text[start..end]));
+        texts.part = Some((
+            note,
+            start - reopen.len(),
+            part.first_line.saturating_sub(lines_before).max(1),
+        ));
         texts.gather_embeds(vault, graph, note, start..end);
         texts
     }

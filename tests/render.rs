@@ -1008,6 +1008,61 @@ fn parts_of_notes_without_blank_lines_or_line_breaks() {
     }
 }
 
+/// Issue 7: a fenced code block or a comment longer than a part is cut inside, and the next part
+/// opens it again: code stays code and a comment stays hidden in every part.
+#[test]
+fn code_and_comments_longer_than_a_part_go_on_in_the_next() {
+    let code = format!(
+        "Before.\n\n```rust\n{}```\n\nAfter the code.\n",
+        "let x = 1;\n".repeat((200 << 10) / 11)
+    );
+    let comment = format!(
+        "Before.\n\n%% {}%%\n\nAfter the comment.\n",
+        "hidden words\n".repeat((200 << 10) / 13)
+    );
+    let (v, g) = vault(&[("code.md", code.as_str()), ("comment.md", comment.as_str())]);
+    let opts = RenderOptions::new(60);
+    let limit = 32 << 10;
+    let code_parts = render::Parts::split(&code, limit);
+    assert!(code_parts.len() > 4);
+    let rendered = render::render_parts(&v, &g, 0, &code_parts, 0..code_parts.len(), &opts);
+    for (i, r) in rendered.iter().enumerate() {
+        for line in &r.lines {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            if text.contains("let x") {
+                assert!(
+                    line.spans
+                        .iter()
+                        .any(|s| s.style.bg == theme::CODE_BLOCK.bg),
+                    "part {i}: {text:?} is drawn as code"
+                );
+            }
+            assert!(!text.contains("```"), "part {i}: {text:?}");
+        }
+    }
+    let last = render::to_plain(&rendered[rendered.len() - 1].lines);
+    assert!(last.contains("After the code."), "{last}");
+    // The rows of each part are numbered with the note's own lines.
+    let second = code_parts.get(1).expect("part");
+    assert!(rendered[1]
+        .line_rows
+        .iter()
+        .any(|(l, _)| *l == second.first_line));
+
+    let parts = render::Parts::split(&comment, limit);
+    assert!(parts.len() > 4);
+    let rendered = render::render_parts(&v, &g, 1, &parts, 0..parts.len(), &opts);
+    let all: String = rendered
+        .iter()
+        .map(|r| render::to_plain(&r.lines))
+        .collect();
+    assert!(!all.contains("hidden"), "a comment stays hidden");
+    assert!(
+        all.contains("Before.") && all.contains("After the comment."),
+        "{all}"
+    );
+}
+
 /// A page of a large note is put together from slices of renderings: slicing a rendering and
 /// appending the slices gives it back, links and source lines included.
 #[test]

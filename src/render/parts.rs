@@ -32,6 +32,10 @@ pub struct Part {
     pub first_line: usize,
     /// How it meets the part before it.
     pub joint: Joint,
+    /// When the cut fell inside a fenced code block or a comment (one longer than a part): the
+    /// text that opens it again, its fence line or `%%`, to put before the part's text when
+    /// rendering so that the part goes on as code or stays hidden.
+    pub reopen: Option<String>,
 }
 
 /// A note's text split into parts that cover it exactly once, in order.
@@ -59,6 +63,7 @@ impl Parts {
         let mut start = 0;
         let mut line = 1;
         let mut joint = Joint::Start;
+        let mut reopen = None;
         while text.len() - start > limit {
             let hi = floor_boundary(text, start + limit);
             let lo = start + limit / 2;
@@ -67,15 +72,18 @@ impl Parts {
                 bytes: start..cut,
                 first_line: line,
                 joint,
+                reopen,
             });
             line += memchr::memchr_iter(b'\n', &bytes[start..cut]).count();
             start = cut;
             joint = j;
+            reopen = reopener(text, &opaque, cut);
         }
         list.push(Part {
             bytes: start..text.len(),
             first_line: line,
             joint,
+            reopen,
         });
         let breaks = memchr::memchr_iter(b'\n', &bytes[start..]).count();
         let lines = line + breaks - usize::from(text.ends_with('\n') && !text.is_empty());
@@ -120,6 +128,19 @@ impl Parts {
             .partition_point(|p| p.bytes.start <= at)
             .saturating_sub(1)
     }
+}
+
+/// What opens again the fenced code block or comment a cut at `at` falls inside, if it does: the
+/// fence line (with its line break), or `%%`.
+fn reopener(text: &str, opaque: &[Range<usize>], at: usize) -> Option<String> {
+    let i = opaque.partition_point(|r| r.start < at);
+    let r = opaque[..i].last().filter(|r| r.end > at)?;
+    let open = &text[r.start..];
+    if open.starts_with("%%") {
+        return Some("%%".to_string());
+    }
+    let line = open.split_inclusive('\n').next().unwrap_or("");
+    Some(line.to_string()).filter(|l| l.contains("``") || l.contains("~~"))
 }
 
 /// The largest char boundary at or before `at`.
@@ -194,6 +215,26 @@ mod tests {
         assert_eq!(p.of_line(5), 1);
         assert_eq!(p.of_line(99), 1);
         assert_eq!(p.lines, 6);
+    }
+
+    #[test]
+    fn a_cut_inside_long_code_or_comments_reopens_it() {
+        let code = format!("```rust\n{}```\n", "let x = 1;\n".repeat(40));
+        let p = Parts::split(&code, 100);
+        assert!(p.len() > 2);
+        assert!(p
+            .iter()
+            .skip(1)
+            .all(|p| p.reopen.as_deref() == Some("```rust\n")));
+        assert_eq!(p.get(0).and_then(|p| p.reopen.clone()), None);
+        let comment = format!("%% {}%%\n\nafter\n", "hidden words\n".repeat(40));
+        let p = Parts::split(&comment, 100);
+        assert_eq!(
+            p.get(1).and_then(|p| p.reopen.clone()).as_deref(),
+            Some("%%")
+        );
+        let plain = "words\n".repeat(100);
+        assert!(Parts::split(&plain, 100).iter().all(|p| p.reopen.is_none()));
     }
 
     #[test]
