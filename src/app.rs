@@ -2,7 +2,8 @@
 //!
 //! Events become [`Action`]s (keys through the table in [`keymap`], mouse and resize here), and
 //! [`App::update`] applies them. Drawing (in [`crate::ui`]) only reads the state. Notes are rendered
-//! once per (note, width) and cached here, never per frame.
+//! once per (note, width) and cached here, never per frame; a note too large to render whole is
+//! rendered a few parts at a time (`paging`).
 
 mod find;
 pub mod keymap;
@@ -765,8 +766,9 @@ impl App {
         }
     }
 
-    /// Makes sure the current note is rendered at the note pane's width, carrying the scroll
-    /// position over by source line when the width changed.
+    /// Makes sure the current note is rendered at the note pane's width (a large note: the parts
+    /// around the view, see [`paging`]), carrying the scroll position over by source line when the
+    /// width changed.
     fn ensure_page(&mut self) {
         let Some(mut v) = self.view else { return };
         let width = self.note_text().width.max(1);
