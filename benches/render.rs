@@ -1,11 +1,15 @@
 //! How long rendering takes: the largest note of the corpora (from `ENGRAM_CORPORA`) and a
-//! generated 1 MB note, at width 100, plus a cached lookup as the browser does it per frame.
+//! generated 1 MB note, at width 100, plus a cached lookup as the browser does it per frame; then
+//! a generated 30 MB note, rendered in parts: split once, every part rendered, and the browser
+//! paging through it from the first line to the last.
 //!
 //! Run with `ENGRAM_CORPORA=../shared/corpora cargo bench --bench render`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use engram::app::{Action, App, Options};
+use engram::commands::Loaded;
 use engram::graph::Graph;
 use engram::render::{self, RenderCache, RenderOptions};
 use engram::vault::Vault;
@@ -114,4 +118,123 @@ fn main() {
         rows,
         per_frame.as_secs_f64() * 1000.0
     );
+    large_note();
+}
+
+/// The 30 MB note: split once, each part rendered on its own, and the browser paging from `g` to
+/// `G`, one page down at a time, on a 120x40 terminal.
+fn large_note() {
+    let dir = std::env::temp_dir().join(format!("engram-bench-large-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let text = generated_note(30 << 20);
+    let bytes = text.len();
+    if let Err(e) = std::fs::write(dir.join("large.md"), &text) {
+        println!("(could not write the 30 MB note: {e})");
+        return;
+    }
+    drop(text);
+    let Ok(v) = Vault::load(&dir) else {
+        println!("(could not load the 30 MB note)");
+        return;
+    };
+    let g = Graph::build(&v);
+    let opts = RenderOptions::new(WIDTH);
+    let started = Instant::now();
+    let Some(parts) = render::split_note(&v, 0) else {
+        println!("(the 30 MB note was not split)");
+        return;
+    };
+    let split = started.elapsed();
+    let started = Instant::now();
+    let text = v.read_text(0).unwrap_or_default();
+    let read = started.elapsed();
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for part in parts.iter() {
+        let started = Instant::now();
+        rows += render::render_part(&v, &g, 0, &text, part, &opts)
+            .lines
+            .len();
+        times.push(started.elapsed());
+    }
+    drop(text);
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
+    println!();
+    println!(
+        "30 MB note ({bytes} bytes, {} parts of at most {} KB, {rows} rows at width {WIDTH}):",
+        parts.len(),
+        render::PART_BYTES >> 10
+    );
+    println!(
+        "  read and split once                 {:>9.1} ms",
+        ms(split)
+    );
+    println!(
+        "  read the text again (per page built) {:>8.1} ms",
+        ms(read)
+    );
+    println!(
+        "  render one part: mean {:.1} ms, median {:.1} ms, max {:.1} ms",
+        ms(mean),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1])
+    );
+
+    let loaded = Loaded::new(v);
+    let started = Instant::now();
+    let mut app = App::new(
+        loaded,
+        Options {
+            open: Some(0),
+            size: (120, 40),
+            ..Options::default()
+        },
+    );
+    let open = started.elapsed();
+    let mut keys = Vec::new();
+    let mut held = 0;
+    let started = Instant::now();
+    loop {
+        let before = app.view().map(|v| (v.part, v.top));
+        let t = Instant::now();
+        app.update(Action::PageDown);
+        keys.push(t.elapsed());
+        held = held.max(app.page().map_or(0, |p| p.rendered.lines.len()));
+        if app.view().map(|v| (v.part, v.top)) == before {
+            break;
+        }
+    }
+    let scroll = started.elapsed();
+    let at_end = app
+        .page()
+        .and_then(|p| p.held.as_ref())
+        .is_some_and(|h| h.end() == h.parts.len());
+    println!("  browser: paging reached the last part: {at_end}");
+    let t = Instant::now();
+    app.update(Action::Top);
+    let top = t.elapsed();
+    let t = Instant::now();
+    app.update(Action::Bottom);
+    let bottom = t.elapsed();
+    keys.sort();
+    println!(
+        "  browser: open at the first line      {:>8.1} ms",
+        ms(open)
+    );
+    println!(
+        "  browser: {} page downs to the last line in {:.1} s: median {:.3} ms, max {:.1} ms; \
+         at most {held} rows held",
+        keys.len(),
+        scroll.as_secs_f64(),
+        ms(keys[keys.len() / 2]),
+        ms(keys[keys.len() - 1])
+    );
+    println!(
+        "  browser: g from the end {:.1} ms, G from the top {:.1} ms",
+        ms(top),
+        ms(bottom)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

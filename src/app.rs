@@ -2,12 +2,14 @@
 //!
 //! Events become [`Action`]s (keys through the table in [`keymap`], mouse and resize here), and
 //! [`App::update`] applies them. Drawing (in [`crate::ui`]) only reads the state. Notes are rendered
-//! once per (note, width) and cached here, never per frame.
+//! once per (note, width) and cached here, never per frame; a note too large to render whole is
+//! rendered a few parts at a time (`paging`).
 
 mod find;
 pub mod keymap;
 mod mouse;
 mod navigate;
+mod paging;
 mod popups;
 mod swap;
 pub mod terminal;
@@ -28,6 +30,7 @@ use crate::ui;
 use keymap::Context;
 
 pub use find::{Find, Marks, Searching};
+pub use paging::Held;
 pub use swap::{LoadResult, Ready};
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
@@ -257,6 +260,8 @@ pub struct Page {
     pub rendered: Rendered,
     /// The links Tab moves through, in reading order.
     pub stops: Vec<Stop>,
+    /// For a note too large to render whole: the parts of it this page holds.
+    pub held: Option<Held>,
 }
 
 impl Page {
@@ -272,7 +277,16 @@ impl Page {
                 }),
             }
         }
-        Page { rendered, stops }
+        Page {
+            rendered,
+            stops,
+            held: None,
+        }
+    }
+
+    /// The first part of the note the page holds: 0 for a note rendered whole.
+    pub fn first_part(&self) -> usize {
+        self.held.as_ref().map_or(0, |h| h.first)
     }
 
     /// The stop an anchor belongs to.
@@ -313,6 +327,8 @@ pub struct View {
     pub width: u16,
     /// The selected link stop.
     pub link: Option<usize>,
+    /// For a note rendered in parts: the first part of the page `top` counts rows in (0 otherwise).
+    pub part: usize,
 }
 
 /// The note list pane.
@@ -453,12 +469,9 @@ pub struct App {
 }
 
 /// The first source line shown at `row`.
-fn line_of_row(r: &Rendered, row: usize) -> Option<usize> {
-    r.line_rows
-        .iter()
-        .take_while(|(_, first)| *first <= row)
-        .last()
-        .map(|(line, _)| *line)
+pub(crate) fn line_of_row(r: &Rendered, row: usize) -> Option<usize> {
+    let i = r.line_rows.partition_point(|&(_, first)| first <= row);
+    i.checked_sub(1).map(|i| r.line_rows[i].0)
 }
 
 /// Moves an index within `0..len` as a list movement says.
@@ -747,6 +760,7 @@ impl App {
     /// Renders the current note for the current width if needed, and clamps every offset.
     fn refresh(&mut self) {
         self.ensure_page();
+        self.follow_parts();
         let h = self.note_height();
         if let Some(page) = self.page() {
             let max_top = page.rendered.lines.len().saturating_sub(h);
@@ -771,14 +785,21 @@ impl App {
         }
     }
 
-    /// Makes sure the current note is rendered at the note pane's width, carrying the scroll
-    /// position over by source line when the width changed.
+    /// Makes sure the current note is rendered at the note pane's width (a large note: the parts
+    /// around the view, see [`paging`]), carrying the scroll position over by source line when the
+    /// width changed.
     fn ensure_page(&mut self) {
         let Some(mut v) = self.view else { return };
         let width = self.note_text().width.max(1);
-        if v.width == width && self.pages.contains_key(&(v.note, width)) {
+        let held = self.pages.get(&(v.note, width)).map(Page::first_part);
+        if v.width == width && held == Some(v.part) {
             return;
         }
+        if let Some(parts) = self.parts_of(v.note) {
+            self.ensure_held(&parts, width);
+            return;
+        }
+        v.part = 0;
         let line = if v.top == 0 {
             None
         } else {

@@ -164,17 +164,32 @@ fn show(loaded: &Loaded, a: &ShowArgs, out: &mut impl Write) -> io::Result<u8> {
             80
         }
     });
-    let rendered = render::render(
-        &loaded.vault,
-        &loaded.graph,
-        note,
-        &RenderOptions::new(width),
-    );
-    let text = if tty && !a.plain {
-        render::to_ansi(&rendered.lines)
-    } else {
-        render::to_plain(&rendered.lines)
+    let opts = RenderOptions::new(width);
+    let print = |out: &mut dyn Write, rendered: &render::Rendered| {
+        let text = if tty && !a.plain {
+            render::to_ansi(&rendered.lines)
+        } else {
+            render::to_plain(&rendered.lines)
+        };
+        out.write_all(text.as_bytes())
     };
-    out.write_all(text.as_bytes())?;
+    let (vault, graph) = (&loaded.vault, &loaded.graph);
+    match render::split_note(vault, note) {
+        // A large note is printed whole, one part at a time, as the browser scrolls through it:
+        // memory holds the text and one part's rendering, never the whole rendering.
+        Some(parts) => {
+            let text = vault.read_text(note).unwrap_or_default();
+            let mut drawn = false;
+            for part in parts.iter() {
+                let rendered = render::render_part(vault, graph, note, &text, part, &opts);
+                if drawn && part.joint == render::Joint::Block && !rendered.lines.is_empty() {
+                    out.write_all(b"\n")?;
+                }
+                drawn |= !rendered.lines.is_empty();
+                print(out, &rendered)?;
+            }
+        }
+        None => print(out, &render::render(vault, graph, note, &opts))?,
+    }
     Ok(EXIT_OK)
 }

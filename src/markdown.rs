@@ -264,6 +264,24 @@ pub fn comment_ranges(text: &str) -> Vec<Range<usize>> {
     comment_ranges_in(text, &fenced_code_lines(text))
 }
 
+/// Byte ranges of `text` a cut between blocks must not fall inside: fenced code blocks and
+/// `%%comments%%` (which may span blank lines, and hold code), merged into sorted disjoint ranges.
+pub fn unsplittable_ranges(text: &str) -> Vec<Range<usize>> {
+    let code = fenced_code_lines(text);
+    let comments = comment_ranges_in(text, &code);
+    let mut all = code;
+    all.extend(comments);
+    all.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(all.len());
+    for r in all {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
 /// [`comment_ranges`] with the fenced code ranges already found. It jumps from one byte that can
 /// change its state to the next (`%`, a backtick, a newline inside a code span, the start of a fence)
 /// instead of looking at every byte.

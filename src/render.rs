@@ -10,6 +10,7 @@ mod ansi;
 mod callout;
 mod highlight;
 mod inline;
+mod parts;
 mod table;
 mod walk;
 mod wrap;
@@ -21,6 +22,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 pub use ansi::{to_ansi, to_plain};
+pub use parts::{Joint, Part, Parts, PART_BYTES};
 pub use wrap::sanitize;
 
 use crate::graph::{Graph, LinkRef, Resolution};
@@ -90,10 +92,58 @@ pub struct Rendered {
 impl Rendered {
     /// The first row at or after a 1-based source line (for opening a note at a line).
     pub fn row_of_line(&self, line: usize) -> usize {
+        // Lines ascend: a binary search, as a large note's part asks for each of its headings.
+        let i = self.line_rows.partition_point(|(l, _)| *l < line);
         self.line_rows
-            .iter()
-            .find(|(l, _)| *l >= line)
+            .get(i)
             .map_or(self.lines.len().saturating_sub(1), |(_, r)| *r)
+    }
+
+    /// Rows `rows` on their own (clamped to the rendering), with the anchors and source lines
+    /// drawn on them; heading and block rows are left empty.
+    pub fn slice(&self, rows: Range<usize>) -> Rendered {
+        let end = rows.end.min(self.lines.len());
+        let start = rows.start.min(end);
+        let lo = self.anchors.partition_point(|a| a.row < start);
+        let hi = self.anchors.partition_point(|a| a.row < end);
+        let anchors = self.anchors[lo..hi]
+            .iter()
+            .map(|a| LinkAnchor {
+                row: a.row - start,
+                ..a.clone()
+            })
+            .collect();
+        let line_rows = self
+            .line_rows
+            .iter()
+            .filter(|(_, r)| (start..end).contains(r))
+            .map(|&(l, r)| (l, r - start))
+            .collect();
+        Rendered {
+            lines: self.lines[start..end].to_vec(),
+            anchors,
+            heading_rows: Vec::new(),
+            block_rows: Vec::new(),
+            line_rows,
+        }
+    }
+
+    /// Draws `other` below these rows: its anchors and source lines move down with it. Heading and
+    /// block rows are left to the caller.
+    pub fn append(&mut self, other: Rendered) {
+        let shift = self.lines.len();
+        self.lines.extend(other.lines);
+        self.anchors
+            .extend(other.anchors.into_iter().map(|a| LinkAnchor {
+                row: a.row + shift,
+                ..a
+            }));
+        for (l, r) in other.line_rows {
+            // A line cut between two parts keeps its first row.
+            if self.line_rows.last().is_none_or(|&(last, _)| last < l) {
+                self.line_rows.push((l, r + shift));
+            }
+        }
     }
 
     /// The anchors drawn on `row`.
@@ -151,19 +201,24 @@ pub struct Texts {
     map: HashMap<usize, String>,
     /// Notes whose text was cut at [`RENDER_LIMIT`], with their full length in bytes.
     cut: HashMap<usize, usize>,
+    /// When one part of a large note is rendered: the note, where its text starts in the file
+    /// (bytes) and the 1-based line it starts on. Its text in `map` is the part's only.
+    part: Option<(usize, usize, usize)>,
 }
 
-/// The most of a note's text that is rendered. A larger note (a hostile or generated one) shows its
-/// first part and says how much is left, so opening it never freezes the browser for seconds.
+/// The largest note rendered whole. A larger note (a hostile or generated one) is split into
+/// [`Parts`] of at most [`PART_BYTES`]; the browser renders the parts around what it shows, so
+/// opening or scrolling it never freezes, and [`render`] shows its first part and says how much is
+/// left. Embedded notes are cut at this size.
 pub const RENDER_LIMIT: usize = 1 << 20;
 
-/// Cuts `text` at the last line break before [`RENDER_LIMIT`]; returns the full length if it did.
-fn cut_to_limit(text: &mut String) -> Option<usize> {
-    if text.len() <= RENDER_LIMIT {
+/// Cuts `text` at the last line break before `limit`; returns the full length if it did.
+fn cut_to_limit(text: &mut String, limit: usize) -> Option<usize> {
+    if text.len() <= limit {
         return None;
     }
     let full = text.len();
-    let mut at = RENDER_LIMIT;
+    let mut at = limit;
     while !text.is_char_boundary(at) {
         at -= 1;
     }
@@ -176,55 +231,164 @@ impl Texts {
     /// Reads the text of `note` and of every note it embeds, to the embed depth limit. A note that
     /// cannot be read is rendered as empty.
     pub fn gather(vault: &Vault, graph: &Graph, note: usize) -> Texts {
+        let mut text = vault.read_text(note).unwrap_or_default();
         let mut texts = Texts::default();
-        let mut level = vec![note];
-        for _ in 0..=MAX_EMBED_DEPTH {
+        if let Some(full) = cut_to_limit(&mut text, RENDER_LIMIT) {
+            texts.cut.insert(note, full);
+        }
+        texts.map.insert(note, text);
+        texts.gather_embeds(vault, graph, note, 0..usize::MAX);
+        texts
+    }
+
+    /// The texts to render part `part` of `note`, whose whole text is `text` (already read): the
+    /// part's own text and the notes embedded in it.
+    pub fn gather_part(
+        vault: &Vault,
+        graph: &Graph,
+        note: usize,
+        text: &str,
+        part: &Part,
+    ) -> Texts {
+        let mut texts = Texts::default();
+        let start = floor_boundary(text, part.bytes.start);
+        let end = floor_boundary(text, part.bytes.end).max(start);
+        // A part cut inside a long code block or comment opens it again: the text put before the
+        // part stands for bytes of the same block, where no link or heading can be.
+        let reopen = part
+            .reopen
+            .as_deref()
+            .filter(|r| r.len() <= start)
+            .unwrap_or("");
+        let lines_before = reopen.matches('\n').count();
+        texts
+            .map
+            .insert(note, format!("{reopen}{}", &text[start..end]));
+        texts.part = Some((
+            note,
+            start - reopen.len(),
+            part.first_line.saturating_sub(lines_before).max(1),
+        ));
+        texts.gather_embeds(vault, graph, note, start..end);
+        texts
+    }
+
+    /// Reads the notes embedded by the links of `note` that start in `within`, and theirs, to the
+    /// embed depth limit.
+    fn gather_embeds(&mut self, vault: &Vault, graph: &Graph, note: usize, within: Range<usize>) {
+        let embeds = |n: usize, within: &Range<usize>| -> Vec<usize> {
+            vault.notes[n]
+                .parsed
+                .links
+                .iter()
+                .zip(&graph.resolutions[n])
+                .filter(|(l, _)| l.syntax.is_embed() && within.contains(&l.range.start))
+                .filter_map(|(_, res)| res.note())
+                .collect()
+        };
+        let mut level = embeds(note, &within);
+        for _ in 1..=MAX_EMBED_DEPTH {
             let mut next = Vec::new();
             for n in level {
-                if texts.map.contains_key(&n) || texts.map.len() > MAX_EMBEDS {
+                if self.map.contains_key(&n) || self.map.len() > MAX_EMBEDS {
                     continue;
                 }
                 let mut text = vault.read_text(n).unwrap_or_default();
-                if let Some(full) = cut_to_limit(&mut text) {
-                    texts.cut.insert(n, full);
+                if let Some(full) = cut_to_limit(&mut text, RENDER_LIMIT) {
+                    self.cut.insert(n, full);
                 }
-                texts.map.insert(n, text);
-                for (link, res) in vault.notes[n]
-                    .parsed
-                    .links
-                    .iter()
-                    .zip(&graph.resolutions[n])
-                {
-                    if let (true, Some(target)) = (link.syntax.is_embed(), res.note()) {
-                        next.push(target);
-                    }
-                }
+                self.map.insert(n, text);
+                next.extend(embeds(n, &(0..usize::MAX)));
             }
             level = next;
         }
-        texts
     }
 
     /// Texts given directly, by note index (for tests and tools that already hold them).
     pub fn from_map(mut map: HashMap<usize, String>) -> Texts {
         let mut cut = HashMap::new();
         for (n, text) in &mut map {
-            if let Some(full) = cut_to_limit(text) {
+            if let Some(full) = cut_to_limit(text, RENDER_LIMIT) {
                 cut.insert(*n, full);
             }
         }
-        Texts { map, cut }
+        Texts {
+            map,
+            cut,
+            part: None,
+        }
     }
 
     /// The text of a note, or `""` if it was not gathered.
     pub fn get(&self, note: usize) -> &str {
         self.map.get(&note).map_or("", String::as_str)
     }
+
+    /// Where the text [`Texts::get`] gives for `note` starts in its file: the byte offset and the
+    /// 1-based line. `(0, 1)` unless one part of the note is being rendered.
+    fn origin(&self, note: usize) -> (usize, usize) {
+        match self.part {
+            Some((n, offset, line)) if n == note => (offset, line),
+            _ => (0, 1),
+        }
+    }
 }
 
-/// Renders note `note` of `vault`, reading its text (and its embeds') first.
+/// The largest char boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Renders note `note` of `vault`, reading its text (and its embeds') first. A note larger than
+/// [`RENDER_LIMIT`] is rendered up to its first MiB, with a line saying how much more there is: the
+/// browser and `engram show` go through [`Parts`] instead.
 pub fn render(vault: &Vault, graph: &Graph, note: usize, opts: &RenderOptions) -> Rendered {
     let texts = Texts::gather(vault, graph, note);
+    render_texts(vault, graph, &texts, note, opts)
+}
+
+/// The parts of `note` when it is too large to render whole (more than [`RENDER_LIMIT`] bytes),
+/// else `None`. Reads the note's text (once, and drops it).
+pub fn split_note(vault: &Vault, note: usize) -> Option<Parts> {
+    let n = vault.notes.get(note)?;
+    if n.size <= RENDER_LIMIT as u64 {
+        return None;
+    }
+    let text = vault.read_text(note).ok()?;
+    (text.len() > RENDER_LIMIT).then(|| Parts::split(&text, PART_BYTES))
+}
+
+/// Renders parts `which` of a large note split into `parts`, reading its text once. A part the file
+/// no longer holds (it changed on disk) renders as empty.
+pub fn render_parts(
+    vault: &Vault,
+    graph: &Graph,
+    note: usize,
+    parts: &Parts,
+    which: Range<usize>,
+    opts: &RenderOptions,
+) -> Vec<Rendered> {
+    let text = vault.read_text(note).unwrap_or_default();
+    which
+        .filter_map(|i| parts.get(i))
+        .map(|p| render_part(vault, graph, note, &text, p, opts))
+        .collect()
+}
+
+/// Renders one part of a large note from its whole text: pure, no I/O besides the embeds.
+pub fn render_part(
+    vault: &Vault,
+    graph: &Graph,
+    note: usize,
+    text: &str,
+    part: &Part,
+    opts: &RenderOptions,
+) -> Rendered {
+    let texts = Texts::gather_part(vault, graph, note, text, part);
     render_texts(vault, graph, &texts, note, opts)
 }
 
@@ -248,7 +412,8 @@ pub fn render_texts(
         embed_stack: Vec::new(),
         embeds: 0,
     };
-    if opts.show_properties {
+    // The properties belong above the body: with the first part of a large note only.
+    if opts.show_properties && texts.origin(note).0 == 0 {
         r.properties(note);
     }
     r.document(note, Section::Whole, 0);

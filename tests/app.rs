@@ -49,7 +49,10 @@ impl Ui {
     }
 
     fn with(width: u16, height: u16, path: Option<&str>) -> Ui {
-        let loaded = load();
+        Ui::over(load(), width, height, path)
+    }
+
+    fn over(loaded: Loaded, width: u16, height: u16, path: Option<&str>) -> Ui {
         let open = path.map(|p| loaded.vault.note_by_path(p).expect("note exists"));
         let opened = Rc::new(RefCell::new(Vec::new()));
         let log = Rc::clone(&opened);
@@ -394,6 +397,220 @@ fn note_scrolls_with_every_scroll_key() {
     assert!(top(&ui) > 0 && top(&ui) <= page.div_ceil(2) + 1);
     ui.ctrl('u');
     assert_eq!(top(&ui), 0);
+}
+
+// ---- large notes ---------------------------------------------------------------------------------
+
+/// Paragraphs in the large note: about 4.6 MB, so 18 parts.
+const PARAS: usize = 150_000;
+
+/// The paragraph of the large note that links to `link.md`.
+const BACKLINK_PARA: usize = 100_003;
+
+/// Paragraph `i` of the large note (1-based): one row at 80 columns, on source line `2i - 1`.
+fn para(i: usize) -> String {
+    format!("Para {i:06} of the large note.")
+}
+
+/// A vault on disk with a large note (a heading before its last paragraph) and a note linking to
+/// that heading.
+fn large_vault() -> (tempfile::TempDir, Loaded) {
+    let mut text = String::with_capacity(PARAS * 32);
+    for i in 1..=PARAS {
+        if i == PARAS {
+            text.push_str("## Far heading\n\n");
+        }
+        text.push_str(&para(i));
+        if i % 70_000 == 7 {
+            text.push_str(" zebra");
+        }
+        if i == BACKLINK_PARA {
+            text.push_str(" See [[link]].");
+        }
+        text.push_str("\n\n");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("large.md"), &text).expect("write");
+    std::fs::write(dir.path().join("link.md"), "To [[large#Far heading]].\n").expect("write");
+    let loaded = Loaded::new(Vault::load(dir.path()).expect("vault loads"));
+    (dir, loaded)
+}
+
+/// The paragraph numbers on screen, top to bottom.
+fn paras_on_screen(ui: &mut Ui) -> Vec<usize> {
+    ui.screen()
+        .lines()
+        .filter_map(|l| {
+            let at = l.find("Para ")?;
+            l[at + 5..].get(..6)?.parse().ok()
+        })
+        .collect()
+}
+
+/// Issue 7: a note of several MB opens at once and `G` shows its true last line, `g` its first,
+/// while the page holds only a few parts of it.
+#[test]
+fn a_large_note_reads_from_its_first_to_its_last_line() {
+    let (_dir, loaded) = large_vault();
+    let mut ui = Ui::over(loaded, 80, 24, Some("large.md"));
+    assert_eq!(paras_on_screen(&mut ui).first(), Some(&1));
+    assert!(ui.status().contains("part 1/"), "{}", ui.status());
+    ui.key(KeyCode::Char('G'));
+    let shown = paras_on_screen(&mut ui);
+    assert_eq!(shown.last(), Some(&PARAS), "{}", ui.screen());
+    assert!(ui.screen().contains("Far heading"));
+    assert!(ui.status().contains("Bot"), "{}", ui.status());
+    // Only the parts around the view are rendered: far fewer rows than the note has.
+    let held = ui.app.page().map_or(0, |p| p.rendered.lines.len());
+    assert!(held > 0 && held < PARAS / 2, "{held} rows held");
+    ui.key(KeyCode::Char('g'));
+    assert_eq!(paras_on_screen(&mut ui).first(), Some(&1));
+    assert!(ui.status().contains("Top"), "{}", ui.status());
+}
+
+/// Issue 7: paging down and up across the cut between two parts shows every paragraph once, in
+/// order, as if the note were rendered whole.
+#[test]
+fn paging_across_parts_shows_contiguous_lines() {
+    let (_dir, loaded) = large_vault();
+    let text = loaded.vault.read_text(0).expect("read");
+    let parts = engram::render::Parts::split(&text, engram::render::PART_BYTES);
+    assert!(parts.len() > 4, "{} parts", parts.len());
+    let cut_para = parts.get(1).expect("a second part").first_line.div_ceil(2);
+    let mut ui = Ui::over(loaded, 80, 24, Some("large.md"));
+    // Near the end of the first part: by the line the search popup opens at.
+    let start = cut_para - 40;
+    ui.key(KeyCode::Char('F'))
+        .typed(&format!("\"{}\"", para(start)))
+        .key(KeyCode::Enter);
+    let mut seen = paras_on_screen(&mut ui);
+    assert!(seen.contains(&start), "{}", ui.screen());
+    for _ in 0..12 {
+        ui.key(KeyCode::PageDown);
+        let shown = paras_on_screen(&mut ui);
+        let last = *seen.last().expect("paragraphs shown");
+        assert_eq!(shown.first(), Some(&(last + 1)), "{}", ui.screen());
+        assert!(shown.windows(2).all(|w| w[1] == w[0] + 1), "{shown:?}");
+        seen = shown;
+    }
+    assert!(*seen.last().expect("shown") > cut_para + 40);
+    assert!(ui.status().contains("part 2/"), "{}", ui.status());
+    for _ in 0..12 {
+        ui.key(KeyCode::PageUp);
+        let shown = paras_on_screen(&mut ui);
+        let first = *seen.first().expect("paragraphs shown");
+        assert_eq!(shown.last(), Some(&(first - 1)), "{}", ui.screen());
+        seen = shown;
+    }
+    assert!(seen.contains(&start), "{seen:?}");
+    // Line by line, by half pages and by the wheel over the cut too: no gap, no repeat.
+    let mut seen = paras_on_screen(&mut ui);
+    for step in 0..60 {
+        match step % 3 {
+            0 => ui.key(KeyCode::Char('j')).key(KeyCode::Char('j')),
+            1 => ui.ctrl('d'),
+            _ => ui.mouse(MouseEventKind::ScrollDown, 40, 10),
+        };
+        let shown = paras_on_screen(&mut ui);
+        assert!(shown.windows(2).all(|w| w[1] == w[0] + 1), "{shown:?}");
+        assert!(
+            shown[0] > seen[0] && shown[0] <= seen[seen.len() - 1] + 1,
+            "{seen:?} then {shown:?}"
+        );
+        seen = shown;
+    }
+    assert!(seen[0] > cut_para, "{seen:?}");
+    // A new width keeps the paragraph at the top.
+    ui.resize(100, 30);
+    assert_eq!(paras_on_screen(&mut ui)[0], seen[0]);
+}
+
+/// Issue 7: a backlink from far into a large note opens it at the linking line, the link selected.
+#[test]
+fn a_backlink_opens_a_large_note_at_the_link() {
+    let (_dir, loaded) = large_vault();
+    let mut ui = Ui::over(loaded, 80, 24, Some("link.md"));
+    ui.key(KeyCode::Char('b'));
+    assert_eq!(ui.app.focus(), Focus::Backlinks);
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.note_path(), Some("large.md"));
+    assert!(
+        paras_on_screen(&mut ui).contains(&BACKLINK_PARA),
+        "{}",
+        ui.screen()
+    );
+    let link = ui.app.selected_link().expect("the link is selected");
+    let l = &ui.app.loaded().vault.notes[link.note].parsed.links[link.link];
+    assert_eq!(&*l.target, "link");
+    assert!(ui
+        .app
+        .link_cell(ui.app.view().and_then(|v| v.link).expect("stop"))
+        .is_some());
+    // Enter follows it back, and Back returns to the same place in the large note.
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.note_path(), Some("link.md"));
+    ui.key(KeyCode::Backspace);
+    assert!(
+        paras_on_screen(&mut ui).contains(&BACKLINK_PARA),
+        "{}",
+        ui.screen()
+    );
+}
+
+/// Issue 7: `n` and `N` go from match to match of a large note, across its parts.
+#[test]
+fn n_moves_between_matches_in_far_parts_of_a_large_note() {
+    let (_dir, loaded) = large_vault();
+    let mut ui = Ui::over(loaded, 80, 24, None);
+    ui.key(KeyCode::Char('F'))
+        .typed("zebra")
+        .key(KeyCode::Enter);
+    assert!(paras_on_screen(&mut ui).contains(&7), "{}", ui.screen());
+    for (key, want) in [
+        ('n', 70_007),
+        ('n', 140_007),
+        ('n', 7),
+        ('N', 140_007),
+        ('N', 70_007),
+    ] {
+        let key = KeyCode::Char(key);
+        ui.key(key);
+        let shown = paras_on_screen(&mut ui);
+        assert!(shown.contains(&want), "{key:?} to {want}: {shown:?}");
+        // The match lands with context above it, not on the top row.
+        assert!(shown[0] < want, "{shown:?}");
+    }
+}
+
+/// Issue 7: a search result, a heading link or the history lands far into a large note on the
+/// right line.
+#[test]
+fn a_large_note_opens_at_a_far_line() {
+    let (_dir, loaded) = large_vault();
+    let mut ui = Ui::over(loaded, 80, 24, None);
+    let far = PARAS * 3 / 4;
+    ui.key(KeyCode::Char('F'))
+        .typed(&format!("\"{}\"", para(far)))
+        .key(KeyCode::Enter);
+    assert_eq!(ui.note_path(), Some("large.md"));
+    assert!(paras_on_screen(&mut ui).contains(&far), "{}", ui.screen());
+    let status = ui.status();
+    assert!(
+        status.contains(&format!("line {}/", 2 * far - 1)),
+        "{status}"
+    );
+    // A heading link into the last part.
+    let link = ui.app.loaded().vault.note_by_path("link.md").expect("note");
+    ui.key(KeyCode::Char('/')).typed("link").key(KeyCode::Enter);
+    assert_eq!(ui.app.view().map(|v| v.note), Some(link));
+    ui.key(KeyCode::Tab).key(KeyCode::Enter);
+    assert_eq!(ui.note_path(), Some("large.md"));
+    assert!(ui.screen().contains("Far heading"), "{}", ui.screen());
+    // Back to the link, back again to the search result.
+    ui.key(KeyCode::Backspace).key(KeyCode::Backspace);
+    assert!(paras_on_screen(&mut ui).contains(&far), "{}", ui.screen());
+    ui.alt(KeyCode::Right).alt(KeyCode::Right);
+    assert!(ui.screen().contains("Far heading"), "{}", ui.screen());
 }
 
 #[test]

@@ -323,3 +323,22 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Issue 7: `engram show` prints a note too large to render at once whole, part after part, with
+/// every paragraph once and in order, as the browser scrolls through it.
+#[test]
+fn show_prints_a_large_note_whole() {
+    let n = 120_000;
+    let text: String = (1..=n).map(|i| format!("Para {i:06} here.\n\n")).collect();
+    assert!(text.len() > 2 << 20);
+    let dir = temp_vault(&[("big.md", &text)]);
+    let vault = dir.path().to_str().expect("utf-8 path");
+    let o = engram(&["show", "big", "--plain", "--vault", vault]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let expected: String = (1..=n)
+        .map(|i| format!("Para {i:06} here."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    assert_eq!(out.trim_end(), expected);
+}

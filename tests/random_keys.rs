@@ -224,6 +224,8 @@ struct Tally {
     modes: [usize; 8],
     /// The longest back history reached.
     history: usize,
+    /// The parts of large notes the top of the view was in.
+    parts: BTreeSet<usize>,
 }
 
 struct Driver<'a> {
@@ -413,6 +415,17 @@ impl<'a> Driver<'a> {
             for a in &page.rendered.anchors {
                 assert!(a.row < lines && a.cols.start < a.cols.end);
             }
+            // A large note's page holds consecutive parts, and `top` counts from its first one.
+            if let Some(held) = &page.held {
+                assert_eq!(
+                    v.part, held.first,
+                    "the view counts rows from the page's first part"
+                );
+                assert!(held.end() <= held.parts.len());
+                assert!(held.rows.windows(2).all(|w| w[0].end <= w[1].start));
+                assert!(held.rows.last().is_some_and(|r| r.end <= lines));
+                self.tally.parts.insert(held.part_at(v.top));
+            }
         }
         match app.mode() {
             Mode::Switcher(s) => assert!(s.selected < s.hits.len().max(1)),
@@ -461,7 +474,7 @@ fn drive(name: &str, loaded: &Loaded) {
     let t = &d.tally;
     eprintln!(
         "random keys on {name}: {} events ({} keys, {} mouse, {} resizes, {} restarts), {} of {} \
-         notes opened, history up to {}, steps per mode (browse, switcher, outline, hints, help, find, tags, loose) \
+         notes opened, history up to {}, {} parts of large notes seen, steps per mode (browse, switcher, outline, hints, help, find, tags, loose) \
          {:?}, in {:.1?}",
         t.events,
         t.keys,
@@ -471,6 +484,7 @@ fn drive(name: &str, loaded: &Loaded) {
         t.opened.len(),
         loaded.vault.notes.len(),
         t.history,
+        t.parts.len(),
         t.modes,
         started.elapsed()
     );
@@ -511,7 +525,7 @@ fn write(root: &Path, rel: impl AsRef<Path>, bytes: impl AsRef<[u8]>) {
     fs::write(&p, bytes).expect("write");
 }
 
-/// A hostile vault like `tests/hostile.rs`'s, made to load fast: no 30 MB note, a 64 KB line
+/// A hostile vault like `tests/hostile.rs`'s, made to load fast: a 1.6 MB note instead of a 30 MB one, a 64 KB line
 /// instead of a megabyte, but the deep nesting, binary and invalid UTF-8, bad YAML, control
 /// characters in names and titles, a symlink loop, and notes that stress the panes (hundreds of
 /// links, headings and backlinks, embed cycles, wide characters).
@@ -561,6 +575,19 @@ fn hostile() -> tempfile::TempDir {
         "---\r\ntitle: Crlf\r\n---\r\n# Head\r\n[[one]]\r\n",
     );
     write(r, "size/long_line.md", "x".repeat(64 << 10) + " [[one]]\n");
+    // Over the render limit: rendered in parts that random scrolling crosses (issue 7).
+    let mut large = String::from("---\ntitle: Large\n---\n");
+    let mut i = 0;
+    while large.len() < (1 << 20) + (600 << 10) {
+        large.push_str(&format!(
+            "## Part heading {i}\n\nText [[one]] and [[large#Part heading {}]].\n\n\
+             ```\ncode {i}\n\n```\n\n%% hidden\n\n%%\n{}\n\n",
+            i / 2,
+            "a line without a blank after it\n".repeat(i % 40)
+        ));
+        i += 1;
+    }
+    write(r, "size/large.md", large);
     write(
         r,
         "size/long_words.md",

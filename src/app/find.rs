@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::fulltext::{self, Cancel, Hit, Query};
 use crate::ui;
 
+use super::paging::Spot;
 use super::{reveal, step, Action, App, At, Mode};
 
 /// Most results the popup keeps; the count goes on.
@@ -321,17 +322,52 @@ impl App {
             self.info(format!("No match for {source} in this note"));
             return;
         }
-        let rows: Vec<usize> = marks.lines.iter().map(|&l| r.row_of_line(l)).collect();
         let next = match marks.current {
             Some(c) if forward => (c + 1) % n,
             Some(c) => (c + n - 1) % n,
-            None if forward => rows.iter().position(|&row| row >= v.top).unwrap_or(0),
-            None => rows
-                .iter()
-                .rposition(|&row| row < v.top + h)
-                .unwrap_or(n - 1),
+            // A large note's page holds only some of its lines: compare lines, not rows.
+            None if page.held.is_some() => {
+                let line = |row| super::line_of_row(r, row).unwrap_or(1);
+                if forward {
+                    let top = line(v.top);
+                    marks.lines.iter().position(|&l| l >= top).unwrap_or(0)
+                } else {
+                    let bottom = line(v.top + h - 1);
+                    marks
+                        .lines
+                        .iter()
+                        .rposition(|&l| l <= bottom)
+                        .unwrap_or(n - 1)
+                }
+            }
+            None => {
+                let rows = marks.lines.iter().map(|&l| r.row_of_line(l));
+                if forward {
+                    rows.clone().position(|row| row >= v.top).unwrap_or(0)
+                } else {
+                    rows.clone()
+                        .rposition(|row| row < v.top + h)
+                        .unwrap_or(n - 1)
+                }
+            }
         };
-        let (row, line) = (rows[next], marks.lines[next]);
+        let line = marks.lines[next];
+        let row = match page.held {
+            Some(_) => {
+                // The parts around the match are rendered; the view stays put when it shows it.
+                let keep = self.view;
+                let row = self.go_to_spot(Spot::Line(line)).unwrap_or(0);
+                if let (Some(old), Some(v)) = (keep, self.view.as_mut()) {
+                    v.top = if old.part == v.part {
+                        old.top
+                    } else {
+                        row.saturating_sub(h / 3)
+                    };
+                }
+                row
+            }
+            None => r.row_of_line(line),
+        };
         if let Some(m) = self.marks.as_mut() {
             m.current = Some(next);
         }

@@ -5,9 +5,10 @@ use crate::commands::sanitize;
 use crate::graph::{Anchor, LinkRef, Resolution};
 use crate::markdown::{Link, LinkSyntax, Subpath};
 
+use super::paging::Spot;
 use super::{
     hint_labels, reveal, step, Action, App, At, BacklinkList, BacklinkRow, Focus, Help, Hints,
-    MessageKind, Mode, Outline, Sort, Switcher, View, CLOSEST, HISTORY_LIMIT,
+    MessageKind, Mode, Outline, Page, Sort, Switcher, View, CLOSEST, HISTORY_LIMIT,
 };
 
 impl App {
@@ -102,6 +103,19 @@ impl App {
             }
             Focus::Note => {
                 let h = self.note_height();
+                let held = self.page().is_some_and(|p| p.held.is_some());
+                if held && matches!(action, Action::Top | Action::Bottom) {
+                    // The first or last part of a large note, wherever the page is now.
+                    let spot = if action == Action::Top {
+                        Spot::Row(0, 0)
+                    } else {
+                        Spot::End
+                    };
+                    self.go_to_spot(spot);
+                    self.refresh();
+                    self.drop_hidden_selection();
+                    return;
+                }
                 let Some(v) = self.view.as_mut() else { return };
                 let page = h.max(1);
                 v.top = match action {
@@ -288,15 +302,24 @@ impl App {
         }
         self.forward.clear();
         let width = self.note_text().width.max(1);
-        self.show(View {
+        let mut view = View {
             note,
             top: 0,
             width,
             link: None,
-        });
+            part: 0,
+        };
+        // A large note is rendered where it opens, not from its first part.
+        if let Some(parts) = self.parts_of(note) {
+            let spot = self.spot_of(note, at);
+            view.top = self.hold(note, width, &parts, spot);
+            view.part = self.pages.get(&(note, width)).map_or(0, Page::first_part);
+        }
+        self.show(view);
         let Some(page) = self.page() else { return };
         let r = &page.rendered;
         let mut top = match at {
+            _ if page.held.is_some() => view.top,
             At::Top => 0,
             At::Heading(h) => r.heading_rows.get(h).copied().unwrap_or(0),
             At::Block(b) => r.block_rows.get(b).copied().unwrap_or(0),
@@ -328,7 +351,6 @@ impl App {
     }
 
     pub(super) fn load_backlinks(&mut self, note: usize) {
-        let vault = &self.loaded.vault;
         // Only the link is known here; the rest is filled in as rows come into view, since a hub
         // note can have tens of thousands of backlinks.
         let rows = self.loaded.graph.backlinks[note]
@@ -474,14 +496,21 @@ impl App {
             self.info("This note has no headings");
             return;
         }
+        let headings = &self.loaded.vault.notes[v.note].parsed.headings;
         let selected = self
             .page()
-            .map(|p| {
-                p.rendered
+            .map(|p| match p.held {
+                // A large note's page holds a few parts: the heading is found by source line.
+                Some(_) => {
+                    let line = super::line_of_row(&p.rendered, v.top).unwrap_or(1);
+                    headings.iter().rposition(|h| h.line <= line).unwrap_or(0)
+                }
+                None => p
+                    .rendered
                     .heading_rows
                     .iter()
                     .rposition(|&r| r <= v.top)
-                    .unwrap_or(0)
+                    .unwrap_or(0),
             })
             .unwrap_or(0);
         self.mode = Mode::Outline(Outline { selected });

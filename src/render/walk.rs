@@ -37,9 +37,12 @@ pub(super) fn document(r: &mut Renderer<'_>, note: usize, section: Section, dept
     let vault = r.vault;
     let n = &vault.notes[note];
     let text = r.texts.get(note);
+    // One part of a large note: `text` starts at `origin` in the file, on line `first_line`.
+    let (origin, first_line) = r.texts.origin(note);
     let prepared = markdown::prepare(text, true);
-    let base = n.body_start.min(prepared.len());
-    let body = prepared.get(base..).unwrap_or("");
+    let local = n.body_start.saturating_sub(origin).min(prepared.len());
+    let body = prepared.get(local..).unwrap_or("");
+    let base = origin + local;
     let events: Vec<Ev<'_>> =
         TextMergeWithOffset::new(Parser::new_ext(body, markdown::options()).into_offset_iter())
             .collect();
@@ -49,6 +52,8 @@ pub(super) fn document(r: &mut Renderer<'_>, note: usize, section: Section, dept
         base,
         depth,
         main: depth == 0 && note == r.main,
+        local,
+        first_line,
         lines: LineIndex::new(text),
         notes: Footnotes::scan(&events),
     };
@@ -70,12 +75,16 @@ pub(super) fn document(r: &mut Renderer<'_>, note: usize, section: Section, dept
 struct Doc<'v> {
     note: usize,
     n: &'v Note,
-    /// Where the parsed body starts in the note's text.
+    /// Where the parsed body starts in the note's file text (link and heading ranges count from there).
     base: usize,
     /// Embed depth: 0 for the rendered note.
     depth: usize,
     /// Whether this is the rendered note itself (its heading and block rows are recorded).
     main: bool,
+    /// Where the parsed body starts in the text walked (`base` less the part's origin).
+    local: usize,
+    /// The file line the text walked starts on (1 unless it is one part of a large note).
+    first_line: usize,
     lines: LineIndex,
     notes: Footnotes,
 }
@@ -83,7 +92,7 @@ struct Doc<'v> {
 impl Doc<'_> {
     /// The 1-based line of a body offset.
     fn line(&self, rel: usize) -> usize {
-        self.lines.line(rel + self.base)
+        self.lines.line(rel + self.local) + self.first_line - 1
     }
 
     /// The link of the note that starts at a body offset (R55: ranges match `parsed.links`).

@@ -1,5 +1,5 @@
-//! The status bar: the open note's path, its link and backlink counts, the scroll position, and
-//! transient messages.
+//! The status bar: the open note's path, its link and backlink counts, the scroll position (the
+//! source line and part in a note rendered in parts), and transient messages.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -22,6 +22,24 @@ fn position(app: &App) -> Option<String> {
     let (v, page) = (app.view?, app.page()?);
     let total = page.rendered.lines.len();
     let h = app.note_height();
+    if let Some(held) = &page.held {
+        // A large note: the source line at the top of the total, and the part it is in.
+        let lines = held.parts.lines;
+        let line = crate::app::line_of_row(&page.rendered, v.top).unwrap_or(1);
+        let last = held.end() == held.parts.len() && v.top + h >= total;
+        let pct = if held.first == 0 && v.top == 0 {
+            "Top".to_string()
+        } else if last {
+            "Bot".to_string()
+        } else {
+            format!("{}%", line * 100 / lines.max(1))
+        };
+        return Some(format!(
+            "line {line}/{lines} · part {}/{} {pct}",
+            held.part_at(v.top) + 1,
+            held.parts.len()
+        ));
+    }
     let max_top = total.saturating_sub(h);
     let pct = if total <= h {
         "All".to_string()
