@@ -13,7 +13,7 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use crossterm::event::{
@@ -24,7 +24,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use engram::app::keymap::{self, BINDINGS};
-use engram::app::{Action, App, Mode, Options};
+use engram::app::{Action, App, LoadResult, Mode, Options, Ready};
 use engram::commands::Loaded;
 use engram::vault::Vault;
 
@@ -226,6 +226,8 @@ struct Tally {
     history: usize,
     /// The parts of large notes the top of the view was in.
     parts: BTreeSet<usize>,
+    /// Restarts on a listing, the graph delivered later.
+    listings: usize,
 }
 
 struct Driver<'a> {
@@ -236,6 +238,9 @@ struct Driver<'a> {
     rng: Rng,
     tally: Tally,
     recent: VecDeque<String>,
+    /// While the app runs on a listing: where its graph comes from, and after how many more
+    /// events it is delivered.
+    pending: Option<(mpsc::Sender<LoadResult>, usize)>,
 }
 
 fn copy(l: &Loaded) -> Loaded {
@@ -264,7 +269,7 @@ impl<'a> Driver<'a> {
         let size = random_size(&mut rng);
         let app = new_app(loaded, size, None);
         let term = Terminal::new(TestBackend::new(size.0, size.1)).expect("test terminal");
-        Driver {
+        let mut d = Driver {
             loaded,
             app,
             term,
@@ -272,7 +277,12 @@ impl<'a> Driver<'a> {
             rng,
             tally: Tally::default(),
             recent: VecDeque::new(),
+            pending: None,
+        };
+        if d.rng.chance(50) {
+            d.start_from_listing();
         }
+        d
     }
 
     /// One random event, applied and drawn, then the invariants.
@@ -297,8 +307,43 @@ impl<'a> Driver<'a> {
             let open = (!self.loaded.vault.notes.is_empty() && self.rng.chance(50))
                 .then(|| self.rng.below(self.loaded.vault.notes.len()));
             self.app = new_app(self.loaded, self.size, open);
+            self.pending = None;
+            if open.is_none() && self.rng.chance(50) {
+                self.start_from_listing();
+            }
+        }
+        if let Some((tx, left)) = self.pending.take() {
+            if left == 0 {
+                // The graph arrives between two events, as the event loop pumps it.
+                tx.send(Ok(Ready::new(copy(self.loaded)))).expect("send");
+                self.app.update(Action::Pump);
+                assert!(!self.app.loading(), "the graph was taken in");
+            } else {
+                self.pending = Some((tx, left - 1));
+            }
         }
         self.draw_and_check();
+    }
+
+    /// Starts again the way the browser starts: on the folder's listing, the graph to come after
+    /// a random number of events.
+    fn start_from_listing(&mut self) {
+        let Ok(listing) = Vault::scan(&self.loaded.vault.root, &Default::default()) else {
+            return;
+        };
+        self.tally.listings += 1;
+        let mut app = App::new(
+            Loaded::listing(listing),
+            Options {
+                opener: Box::new(|_| Ok(())),
+                size: self.size,
+                ..Options::default()
+            },
+        );
+        let (tx, rx) = mpsc::channel();
+        app.load_in_background(rx);
+        self.app = app;
+        self.pending = Some((tx, self.rng.below(200)));
     }
 
     fn next_event(&mut self) -> Event {
@@ -473,7 +518,8 @@ fn drive(name: &str, loaded: &Loaded) {
     }
     let t = &d.tally;
     eprintln!(
-        "random keys on {name}: {} events ({} keys, {} mouse, {} resizes, {} restarts), {} of {} \
+        "random keys on {name}: {} events ({} keys, {} mouse, {} resizes, {} restarts, {} on a \
+         listing), {} of {} \
          notes opened, history up to {}, {} parts of large notes seen, steps per mode (browse, switcher, outline, hints, help, find, tags, loose) \
          {:?}, in {:.1?}",
         t.events,
@@ -481,6 +527,7 @@ fn drive(name: &str, loaded: &Loaded) {
         t.mice,
         t.resizes,
         t.reopened,
+        t.listings,
         t.opened.len(),
         loaded.vault.notes.len(),
         t.history,
