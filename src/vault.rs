@@ -355,18 +355,19 @@ impl Vault {
         check_root(root)?;
         if let Some(listed) = Vault::peek_cached(root, options) {
             let notes = listed
-                .into_iter()
-                .map(|(path, title)| {
-                    let found = Found {
-                        abs: root.join(&path),
-                        rel: path,
-                        note: true,
-                    };
-                    Note {
-                        title,
-                        skipped: false,
-                        ..empty_note(&found, 0, None)
-                    }
+                .into_par_iter()
+                .map(|(path, title)| Note {
+                    file: root.join(&path),
+                    path,
+                    title,
+                    aliases: Vec::new(),
+                    tags: Vec::new(),
+                    properties: Vec::new(),
+                    skipped: false,
+                    body_start: 0,
+                    parsed: Parsed::default(),
+                    size: 0,
+                    modified: None,
                 })
                 .collect();
             return Ok(Vault {
