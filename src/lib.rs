@@ -16,6 +16,7 @@ pub mod commands;
 pub mod fulltext;
 pub mod gen;
 pub mod graph;
+pub mod live;
 pub mod loose;
 pub mod markdown;
 pub mod render;
