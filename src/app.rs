@@ -6,6 +6,7 @@
 
 mod find;
 pub mod keymap;
+mod live;
 mod mouse;
 mod navigate;
 mod popups;
@@ -27,6 +28,7 @@ use crate::ui;
 use keymap::Context;
 
 pub use find::{Find, Marks, Searching};
+pub use live::{accepts_plus_line, Rebuilds};
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -109,6 +111,10 @@ pub enum Action {
     OpenTags,
     /// Open the loose-ends view.
     OpenLoose,
+    /// Edit the current note in `$VISUAL` / `$EDITOR`.
+    Edit,
+    /// Take the changes the file watcher and a finished rebuild have sent.
+    Live,
     /// Take the results a background search has sent so far.
     Pump,
     /// A letter typed while link hints are shown.
@@ -382,6 +388,15 @@ pub type Opener = Box<dyn FnMut(&str) -> Result<(), String>>;
 pub enum Request {
     /// Give the terminal back to the shell and stop until resumed (Ctrl-z, then `fg`).
     Suspend,
+    /// Run the user's editor on a note, then call [`App::finish_edit`] with how it went.
+    Edit {
+        /// The file to open.
+        file: std::path::PathBuf,
+        /// The note's vault path.
+        path: String,
+        /// The 1-based source line to open at (first line in view).
+        line: usize,
+    },
 }
 
 /// How to start the browser.
@@ -394,6 +409,10 @@ pub struct Options {
     pub size: (u16, u16),
     /// Where full-text searches run.
     pub searching: Searching,
+    /// The file watcher to follow the vault with; `None` (tests, `--no-watch`) does not watch.
+    pub watcher: Option<crate::live::Watcher>,
+    /// Where rebuilds of the graph run when notes are added, removed or renamed.
+    pub rebuilds: Rebuilds,
 }
 
 impl Default for Options {
@@ -404,6 +423,8 @@ impl Default for Options {
             opener: Box::new(|_| Err("opening links is disabled".into())),
             size: (80, 24),
             searching: Searching::Inline,
+            watcher: None,
+            rebuilds: Rebuilds::Inline,
         }
     }
 }
@@ -440,6 +461,8 @@ pub struct App {
     pub(crate) marks: Option<Marks>,
     /// For each note opened in this session, when it was last opened (a counter).
     recent: HashMap<usize, u64>,
+    /// The watcher, rebuilds under way and notes that vanished while shown.
+    live: live::LiveState,
 }
 
 /// The first source line shown at `row`.
@@ -532,6 +555,7 @@ impl App {
             search: find::Search::new(opts.searching),
             marks: None,
             recent: HashMap::new(),
+            live: live::LiveState::new(opts.watcher, opts.rebuilds),
         };
         app.sort_list();
         app.list.selected = 0;
@@ -565,6 +589,9 @@ impl App {
     /// The rendered current note at the current width.
     pub fn page(&self) -> Option<&Page> {
         let v = self.view?;
+        if self.is_ghost(v.note) {
+            return self.ghost_page(v.note);
+        }
         self.pages.get(&(v.note, v.width))
     }
 
@@ -664,6 +691,10 @@ impl App {
                 self.pump();
                 return;
             }
+            Action::Live => {
+                self.pump_live();
+                return;
+            }
             _ => self.message = None,
         }
         match self.mode {
@@ -756,6 +787,10 @@ impl App {
     /// position over by source line when the width changed.
     fn ensure_page(&mut self) {
         let Some(mut v) = self.view else { return };
+        if self.is_ghost(v.note) {
+            // A vanished note keeps the rendering it had.
+            return;
+        }
         let width = self.note_text().width.max(1);
         if v.width == width && self.pages.contains_key(&(v.note, width)) {
             return;

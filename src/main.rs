@@ -10,6 +10,7 @@ use clap::Parser;
 use engram::app::{self, App};
 use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
 use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
+use engram::live::Watcher;
 use engram::render::{self, RenderOptions};
 use engram::vault::{LoadOptions, Vault};
 
@@ -34,6 +35,14 @@ fn run(cli: Cli) -> io::Result<u8> {
         cache: !cli.no_cache,
         cache_dir: None,
     };
+    // The watcher starts before the load, so a change made while the vault loads is not missed
+    // (it is applied again, which changes nothing when the load already saw it). Only the browser
+    // watches.
+    let watch = if cli.command.is_none() && !cli.browse.no_watch && dir.is_dir() {
+        Some(Watcher::start(&dir).map_err(|e| e.to_string()))
+    } else {
+        None
+    };
     let vault = match Vault::load_with(&dir, &options) {
         Ok(v) => v,
         Err(e) => {
@@ -44,7 +53,7 @@ fn run(cli: Cli) -> io::Result<u8> {
     let loaded = Loaded::new(vault);
     let load_ms = started.elapsed().as_millis() as u64;
     let Some(command) = &cli.command else {
-        return browse(loaded, &cli.browse);
+        return browse(loaded, &cli.browse, watch);
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -76,7 +85,11 @@ fn run(cli: Cli) -> io::Result<u8> {
 
 /// Starts the browser: checks `--open` and the terminal first, so that a mistake is a one-line
 /// message on a normal screen rather than a garbled full-screen one.
-fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
+fn browse(
+    loaded: Loaded,
+    args: &BrowseArgs,
+    watch: Option<Result<Watcher, String>>,
+) -> io::Result<u8> {
     let open = match &args.open {
         Some(name) => match loaded.graph.find_note(&loaded.vault, name) {
             Some(note) => Some(note),
@@ -97,15 +110,25 @@ fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
         );
         return Ok(EXIT_ERROR);
     }
+    let (watcher, watch_error) = match watch {
+        Some(Ok(w)) => (Some(w), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
     let mut app = App::new(
         loaded,
         app::Options {
             open,
             opener: app::terminal::system_opener(),
             searching: app::Searching::Background,
+            watcher,
+            rebuilds: app::Rebuilds::Background,
             ..app::Options::default()
         },
     );
+    if let Some(e) = watch_error {
+        app.show_warning(format!("Not following changes to the vault: {e}"));
+    }
     app::terminal::run(&mut app)?;
     Ok(commands::EXIT_OK)
 }

@@ -185,7 +185,7 @@ impl App {
     }
 
     /// Cancels the running search and starts one for the popup's query.
-    fn start_search(&mut self) {
+    pub(super) fn start_search(&mut self) {
         self.search.stop();
         let Mode::Find(f) = &mut self.mode else {
             return;
@@ -299,6 +299,10 @@ impl App {
             self.info("No note open");
             return;
         };
+        if self.is_ghost(v.note) {
+            self.info("This note was deleted");
+            return;
+        }
         let Some(source) = self.search.last.as_ref().map(|(s, _)| s.clone()) else {
             self.info("No search yet: F searches every note");
             return;

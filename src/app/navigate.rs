@@ -64,6 +64,7 @@ impl App {
             Action::PrevMatch => self.step_match(false),
             Action::OpenTags => self.open_tags(),
             Action::OpenLoose => self.open_loose(),
+            Action::Edit => self.edit(),
             Action::CycleSort => {
                 self.list.sort = self.list.sort.next();
                 self.sort_list();
@@ -325,6 +326,10 @@ impl App {
     }
 
     pub(super) fn load_backlinks(&mut self, note: usize) {
+        if self.is_ghost(note) {
+            self.backlinks = BacklinkList::default();
+            return;
+        }
         let vault = &self.loaded.vault;
         let rows = self.loaded.graph.backlinks[note]
             .iter()
@@ -442,7 +447,7 @@ impl App {
             self.info("No note open");
             return;
         };
-        if self.loaded.vault.notes[v.note].parsed.headings.is_empty() {
+        if self.is_ghost(v.note) || self.loaded.vault.notes[v.note].parsed.headings.is_empty() {
             self.info("This note has no headings");
             return;
         }
