@@ -98,16 +98,14 @@ pub fn plan(loaded: &Loaded, changes: &[Change]) -> Plan {
         }
         match c {
             Change::File(Scanned::Note(n, _)) => match v.note_by_path(&n.path) {
-                Some(i) if folded_aliases(&v.notes[i]) == folded_aliases(n) => {
-                    plan = Plan::InPlace
-                }
+                Some(i) if folded_aliases(&v.notes[i]) == folded_aliases(n) => plan = Plan::InPlace,
                 _ => return Plan::Rebuild,
             },
             Change::File(Scanned::Unreadable(d)) => {
                 if v.note_by_path(&d.path).is_some() {
                     return Plan::Rebuild;
                 }
-                if !v.diagnostics.iter().any(|x| *x == *d) {
+                if !v.diagnostics.contains(d) {
                     plan = Plan::InPlace;
                 }
             }
@@ -137,7 +135,8 @@ fn attachment_by_path(v: &Vault, path: &str) -> Option<usize> {
 
 /// Whether `path` is `dir` or lies under it.
 fn under(path: &str, dir: &str) -> bool {
-    path == dir || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+    path == dir
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
 }
 
 /// The index range of sorted `items` that lie under the folder `dir` (`dir/…`): contiguous, as
@@ -251,6 +250,9 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
     // Take out what the old note put in.
     let old = &vault.notes[i];
     let old_res = std::mem::take(&mut graph.resolutions[i]);
+    // Unresolved targets and tags whose first use may have changed: their spelling is the first
+    // use's, as in a full build.
+    let mut targets: Vec<String> = Vec::new();
     for (j, r) in old_res.iter().enumerate() {
         let lr = LinkRef { note: i, link: j };
         if let Some(t) = is_backlink(old, j, r) {
@@ -262,6 +264,8 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
                 remove_sorted(&mut u.uses, lr);
                 if u.uses.is_empty() {
                     graph.unresolved.remove(&key);
+                } else {
+                    targets.push(key);
                 }
             }
         }
@@ -275,9 +279,8 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
                 .map(|h| (h.level, h.text.clone()))
                 .collect()
         };
-        let bs = |n: &Note| -> Vec<String> {
-            n.parsed.block_ids.iter().map(|b| b.id.clone()).collect()
-        };
+        let bs =
+            |n: &Note| -> Vec<String> { n.parsed.block_ids.iter().map(|b| b.id.clone()).collect() };
         hs(old) != hs(&note) || bs(old) != bs(&note)
     };
     vault.notes[i] = note;
@@ -286,8 +289,6 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
             remove_sorted(&mut info.notes, i);
             if info.notes.is_empty() {
                 graph.tags.remove(key);
-            } else {
-                info.name = first_spelling(vault, info, key);
             }
         }
     }
@@ -325,21 +326,31 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
                     uses: Vec::new(),
                 });
             insert_sorted(&mut u.uses, lr);
-            if u.uses[0] == lr {
-                u.target = target.clone();
-            }
+            targets.push(fold(target));
         }
     }
     graph.resolutions[i] = res;
     for t in &n.tags {
-        let key = tag_key(t);
-        let info = graph.tags.entry(key).or_insert_with(|| TagInfo {
+        let info = graph.tags.entry(tag_key(t)).or_insert_with(|| TagInfo {
             name: t.clone(),
             notes: Vec::new(),
         });
         insert_sorted(&mut info.notes, i);
-        if info.notes[0] == i {
-            info.name = t.clone();
+    }
+    for key in targets {
+        if let Some(u) = graph.unresolved.get_mut(&key) {
+            let first = u.uses[0];
+            u.target = vault.notes[first.note].parsed.links[first.link]
+                .target
+                .clone();
+        }
+    }
+    for key in old_tags
+        .iter()
+        .chain(&n.tags.iter().map(|t| tag_key(t)).collect::<Vec<_>>())
+    {
+        if let Some(info) = graph.tags.get_mut(key) {
+            info.name = first_spelling(vault, info, key);
         }
     }
 }
@@ -579,4 +590,122 @@ pub fn changes_at(root: &Path, paths: Vec<PathBuf>) -> Vec<Change> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// The parts of a graph that say what links where (the name index is built from the notes).
+    fn shape(g: &Graph) -> impl PartialEq + std::fmt::Debug + '_ {
+        (&g.resolutions, &g.backlinks, &g.unresolved, &g.tags)
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn edits_in_place_give_the_graph_a_full_build_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "a.md",
+            "# A\n[[b]] [[b#Two]] [[nowhere]] #Tag\n## One\n",
+        );
+        write(root, "b.md", "# B\n## Two\npara ^blk\n[[a#One]] #tag/x\n");
+        write(root, "c.md", "[[b#^blk]] [[a]] [[Nowhere]] #Tag\n");
+        write(root, "d/e.md", "[[#Own]]\n# Own\n");
+        let mut loaded = Loaded::new(Vault::load(root).unwrap());
+        let edits = [
+            ("b.md", "# B\n## Renamed\npara ^other\n[[c]] [[zzz]]\n"),
+            ("a.md", "# A\n[[b#Renamed]] #tag #new\n## One\n"),
+            ("c.md", "nothing now\n"),
+            ("d/e.md", "[[#Own]] [[#Gone]]\n# Own\n[[a]]\n"),
+            ("b.md", "# B\n## Two\npara ^blk\n#TAG\n"),
+        ];
+        for (path, text) in edits {
+            write(root, path, text);
+            let changes = look(root, path);
+            assert_eq!(plan(&loaded, &changes), Plan::InPlace, "{path}");
+            apply_in_place(&mut loaded, changes);
+            let fresh = Loaded::new(Vault::load(root).unwrap());
+            assert_eq!(shape(&loaded.graph), shape(&fresh.graph), "after {path}");
+            assert_eq!(loaded.vault.diagnostics, fresh.vault.diagnostics);
+        }
+    }
+
+    #[test]
+    fn adds_removes_and_renames_rebuild_to_what_a_load_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.md", "[[b]] [[new]]\n");
+        write(root, "b.md", "---\naliases: [bee]\n---\n[[a]]\n");
+        write(root, "f/g.md", "[[a]]\n");
+        write(root, "img.png", "x");
+        let mut loaded = Loaded::new(Vault::load(root).unwrap());
+        let steps: Vec<(Box<dyn Fn(&Path)>, Vec<&str>)> = vec![
+            (
+                Box::new(|r| write(r, "new.md", "hi [[bee]]\n")),
+                vec!["new.md"],
+            ),
+            (
+                Box::new(|r| fs::remove_file(r.join("b.md")).unwrap()),
+                vec!["b.md"],
+            ),
+            (
+                Box::new(|r| fs::rename(r.join("f"), r.join("h")).unwrap()),
+                vec!["f", "h"],
+            ),
+            (Box::new(|r| write(r, "bad.md", "a\0b")), vec!["bad.md"]),
+            (
+                Box::new(|r| write(r, "a.md", "---\naliases: [x]\n---\n")),
+                vec!["a.md"],
+            ),
+            (
+                Box::new(|r| fs::remove_file(r.join("img.png")).unwrap()),
+                vec!["img.png"],
+            ),
+            (
+                Box::new(|r| write(r, ".hidden/x.md", "[[a]]")),
+                vec![".hidden/x.md"],
+            ),
+        ];
+        for (i, (step, paths)) in steps.iter().enumerate() {
+            step(root);
+            let changes = changes_at(root, paths.iter().map(|p| root.join(p)).collect());
+            loaded = rebuild(&loaded, changes);
+            let fresh = Loaded::new(Vault::load(root).unwrap());
+            let paths = |l: &Loaded| -> Vec<String> {
+                l.vault.notes.iter().map(|n| n.path.clone()).collect()
+            };
+            assert_eq!(paths(&loaded), paths(&fresh), "step {i}");
+            assert_eq!(
+                loaded.vault.attachments, fresh.vault.attachments,
+                "step {i}"
+            );
+            assert_eq!(
+                loaded.vault.diagnostics, fresh.vault.diagnostics,
+                "step {i}"
+            );
+            assert_eq!(shape(&loaded.graph), shape(&fresh.graph), "step {i}");
+        }
+    }
+
+    #[test]
+    fn hidden_paths_and_unchanged_attachments_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.md", "x");
+        write(root, "p.png", "x");
+        let loaded = Loaded::new(Vault::load(root).unwrap());
+        assert!(look(root, ".git/index").is_empty());
+        assert_eq!(plan(&loaded, &look(root, "p.png")), Plan::Nothing);
+        assert_eq!(plan(&loaded, &look(root, "missing.md")), Plan::Nothing);
+        assert_eq!(plan(&loaded, &look(root, "a.md")), Plan::InPlace);
+    }
 }

@@ -178,11 +178,7 @@ impl App {
 
         // The list: same order and filter, the same note selected (or the one now in its place).
         let selected_pos = self.list.selected;
-        let kept = self
-            .list
-            .order
-            .get(selected_pos)
-            .and_then(|&i| remap(i));
+        let kept = self.list.order.get(selected_pos).and_then(|&i| remap(i));
         self.list.order = self.list.order.iter().filter_map(|&n| remap(n)).collect();
         self.list.selected = kept
             .and_then(|k| self.list.order.iter().position(|&n| n == k))
@@ -336,8 +332,7 @@ impl App {
             self.list.labels = list_labels(&self.loaded);
             self.matcher = Matcher::new(&self.loaded.vault);
         }
-        if applied.titles || self.list.filter.is_some() || self.list.sort == super::Sort::Modified
-        {
+        if applied.titles || self.list.filter.is_some() || self.list.sort == super::Sort::Modified {
             let offset = self.list.offset;
             self.sort_list();
             self.list.offset = reveal(offset, self.list.selected, self.list_height());
