@@ -65,14 +65,18 @@ pub fn look(root: &Path, rel: &str) -> Vec<Change> {
     out
 }
 
+/// Most notes a batch may change for it to be applied in place, on the UI thread; a larger burst
+/// (a `git checkout`) is rebuilt beside the UI instead, so the UI never stalls on it.
+pub const IN_PLACE_MAX: usize = 64;
+
 /// How a batch of changes can be applied to a loaded vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plan {
     /// The vault already holds exactly this (a change of an attachment's size, a folder that
     /// appeared empty).
     Nothing,
-    /// Only existing notes changed, keeping their paths and aliases: [`apply_in_place`] updates
-    /// the graph in well under a millisecond per note.
+    /// Only existing notes changed (at most [`IN_PLACE_MAX`]), keeping their paths and aliases:
+    /// [`apply_in_place`] updates the graph in well under a millisecond per note.
     InPlace,
     /// Notes or attachments were added, removed or renamed, or aliases changed: the name index
     /// and the note numbering change, so the graph is rebuilt ([`rebuild`], off the UI thread).
@@ -89,6 +93,9 @@ fn folded_aliases(n: &Note) -> Vec<String> {
 /// Decides how `changes` can be applied to `loaded` (see [`Plan`]).
 pub fn plan(loaded: &Loaded, changes: &[Change]) -> Plan {
     let v = &loaded.vault;
+    if changes.len() > IN_PLACE_MAX {
+        return Plan::Rebuild;
+    }
     let mut plan = Plan::Nothing;
     let mut seen = HashSet::new();
     for c in changes {
