@@ -655,7 +655,8 @@ mod tests {
         write(root, "f/g.md", "[[a]]\n");
         write(root, "img.png", "x");
         let mut loaded = Loaded::new(Vault::load(root).unwrap());
-        let steps: Vec<(Box<dyn Fn(&Path)>, Vec<&str>)> = vec![
+        type Step<'a> = (Box<dyn Fn(&Path)>, Vec<&'a str>);
+        let steps: Vec<Step> = vec![
             (
                 Box::new(|r| write(r, "new.md", "hi [[bee]]\n")),
                 vec!["new.md"],
