@@ -28,7 +28,7 @@ use crate::ui;
 use keymap::Context;
 
 pub use find::{Find, Marks, Searching};
-pub use live::{accepts_plus_line, Rebuilds};
+pub use live::{accepts_plus_line, Prepared, Rebuilds};
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -463,6 +463,8 @@ pub struct App {
     recent: HashMap<usize, u64>,
     /// The watcher, rebuilds under way and notes that vanished while shown.
     live: live::LiveState,
+    /// Each note's place in the list sorted by title (a rank, by note index).
+    title_rank: Vec<u32>,
 }
 
 /// The first source line shown at `row`.
@@ -527,8 +529,12 @@ fn hint_labels(n: usize) -> Vec<String> {
 impl App {
     /// A browser over a loaded vault, the note list sorted by title.
     pub fn new(loaded: Loaded, opts: Options) -> App {
-        let matcher = Matcher::new(&loaded.vault);
-        let labels = list_labels(&loaded);
+        let Prepared {
+            loaded,
+            matcher,
+            labels,
+            title_rank,
+        } = Prepared::new(loaded);
         let mut app = App {
             list: NoteList {
                 order: (0..loaded.vault.notes.len()).collect(),
@@ -556,6 +562,7 @@ impl App {
             marks: None,
             recent: HashMap::new(),
             live: live::LiveState::new(opts.watcher, opts.rebuilds),
+            title_rank,
         };
         app.sort_list();
         app.list.selected = 0;
@@ -842,7 +849,7 @@ impl App {
 }
 
 /// Each note's list label: its title, plus its folder when another note shares the title.
-fn list_labels(loaded: &Loaded) -> Vec<(String, Option<String>)> {
+pub(crate) fn list_labels(loaded: &Loaded) -> Vec<(String, Option<String>)> {
     let notes = &loaded.vault.notes;
     let mut count: HashMap<String, usize> = HashMap::new();
     for n in notes {

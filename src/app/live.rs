@@ -48,7 +48,7 @@ pub(crate) struct LiveState {
     watcher: Option<Watcher>,
     rebuilds: Rebuilds,
     /// A rebuild running beside the UI.
-    rebuilding: Option<Receiver<Loaded>>,
+    rebuilding: Option<Receiver<Prepared>>,
     /// Changes that arrived while a rebuild ran, applied after it is swapped in.
     pending: Vec<Change>,
     pub(crate) ghosts: HashMap<usize, Ghost>,
@@ -86,6 +86,63 @@ pub fn accepts_plus_line(editor: &str) -> bool {
     )
 }
 
+/// A vault and graph made ready to browse: with the switcher's matcher, the note list's labels and
+/// its title order, which take a while on a large vault and so are built where the vault was (a
+/// rebuild's thread, a loader's), not on the UI thread. See [`App::swap_in`].
+pub struct Prepared {
+    /// The vault and graph.
+    pub loaded: Loaded,
+    pub(crate) matcher: Matcher,
+    pub(crate) labels: Vec<(String, Option<String>)>,
+    pub(crate) title_rank: Vec<u32>,
+}
+
+impl Prepared {
+    /// Builds what the browser indexes from a loaded vault.
+    pub fn new(loaded: Loaded) -> Prepared {
+        let matcher = Matcher::new(&loaded.vault);
+        let labels = list_labels(&loaded);
+        let title_rank = title_rank(&loaded);
+        Prepared {
+            loaded,
+            matcher,
+            labels,
+            title_rank,
+        }
+    }
+}
+
+/// Each note's rank in the order by title (case-insensitive, then path).
+fn title_rank(loaded: &Loaded) -> Vec<u32> {
+    let notes = &loaded.vault.notes;
+    let mut order: Vec<usize> = (0..notes.len()).collect();
+    order.sort_by_cached_key(|&i| (notes[i].title.to_lowercase(), i));
+    let mut rank = vec![0u32; notes.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+/// For each note of `old`, its index in `new` (by path), by one walk over both sorted lists.
+fn remap_by_path(old: &Loaded, new: &Loaded) -> Vec<Option<usize>> {
+    let (a, b) = (&old.vault.notes, &new.vault.notes);
+    let mut out = vec![None; a.len()];
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].path.cmp(&b[j].path) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out[i] = Some(j);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
 impl LiveState {
     pub(crate) fn new(watcher: Option<Watcher>, rebuilds: Rebuilds) -> LiveState {
         LiveState {
@@ -105,14 +162,26 @@ impl App {
     ///
     /// This is the one entry point for a changed vault: the watcher's structural changes come
     /// through it, and so can a first frame drawn from a quick file list before the real graph is
-    /// built (start the app on the quick [`Loaded`], then call this with the full one).
+    /// built (start the app on the quick [`Loaded`], then call this with the full one). It builds
+    /// the switcher's and the list's indexes on the calling thread; [`App::swap_in`] takes them
+    /// ready-made.
     pub fn replace_loaded(&mut self, loaded: Loaded) {
+        self.swap_in(Prepared::new(loaded));
+    }
+
+    /// [`App::replace_loaded`] with the indexes built beforehand, on any thread
+    /// ([`Prepared::new`]): what is left for the UI thread is linear and quick.
+    pub fn swap_in(&mut self, prepared: Prepared) {
+        let Prepared {
+            loaded,
+            matcher,
+            labels,
+            title_rank,
+        } = prepared;
         let new = Arc::new(loaded);
         let old = std::mem::replace(&mut self.loaded, Arc::clone(&new));
-        let remap = |i: usize| -> Option<usize> {
-            let path = &old.vault.notes.get(i)?.path;
-            new.vault.note_by_path(path)
-        };
+        let table = remap_by_path(&old, &new);
+        let remap = |i: usize| -> Option<usize> { table.get(i).copied().flatten() };
         // Views and history, by path; a vanished note becomes a ghost, a ghost whose path is back
         // is itself again.
         let mut ghosted: HashMap<usize, usize> = HashMap::new();
@@ -183,8 +252,9 @@ impl App {
         self.list.selected = kept
             .and_then(|k| self.list.order.iter().position(|&n| n == k))
             .unwrap_or(usize::MAX);
-        self.list.labels = list_labels(&new);
-        self.matcher = Matcher::new(&new.vault);
+        self.list.labels = labels;
+        self.matcher = matcher;
+        self.title_rank = title_rank;
         let offset = self.list.offset;
         self.sort_list();
         if kept.is_none() {
@@ -304,7 +374,9 @@ impl App {
                 let old = Arc::clone(&self.loaded);
                 let (tx, rx) = mpsc::channel();
                 std::thread::spawn(move || {
-                    let _ = tx.send(live::rebuild(&old, changes));
+                    let new = live::rebuild(&old, changes);
+                    drop(old);
+                    let _ = tx.send(Prepared::new(new));
                 });
                 self.live.rebuilding = Some(rx);
             }
@@ -331,6 +403,7 @@ impl App {
         if applied.titles {
             self.list.labels = list_labels(&self.loaded);
             self.matcher = Matcher::new(&self.loaded.vault);
+            self.title_rank = title_rank(&self.loaded);
         }
         if applied.titles || self.list.filter.is_some() || self.list.sort == super::Sort::Modified {
             let offset = self.list.offset;
@@ -397,7 +470,7 @@ impl App {
             match rx.try_recv() {
                 Ok(new) => {
                     self.live.rebuilding = None;
-                    self.replace_loaded(new);
+                    self.swap_in(new);
                     let pending = std::mem::take(&mut self.live.pending);
                     if !pending.is_empty() {
                         self.apply_changes(pending);

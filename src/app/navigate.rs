@@ -472,7 +472,7 @@ impl App {
             None => (0..notes.len()).collect(),
         };
         match self.list.sort {
-            Sort::Title => order.sort_by_cached_key(|&i| (notes[i].title.to_lowercase(), i)),
+            Sort::Title => order.sort_unstable_by_key(|&i| self.title_rank[i]),
             Sort::Path => {}
             Sort::Modified => order.sort_by_key(|&i| (std::cmp::Reverse(notes[i].modified), i)),
         }
