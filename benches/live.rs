@@ -7,7 +7,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use engram::app::{App, Options};
+use engram::app::{App, Options, Prepared};
 use engram::commands::Loaded;
 use engram::live::{self, Change, Plan};
 use engram::vault::Vault;
@@ -120,6 +120,18 @@ fn main() {
         app.apply_changes(changes);
         app_open.push(t.elapsed());
     }
+    // A title change: the list and the switcher are indexed again.
+    let retitled = format!("---\ntitle: Retitled\n---\n{original}");
+    let mut app_title = Vec::new();
+    for run in 0..runs.min(20) {
+        let text = if run % 2 == 0 { &retitled } else { &original };
+        fs::write(root.join(&path), text).expect("write");
+        let changes = live::look(&root, &path);
+        let t = Instant::now();
+        app.apply_changes(changes);
+        app_title.push(t.elapsed());
+    }
+    fs::write(root.join(&path), &original).expect("write");
     println!("touch one note ({path}, {backlinks} backlinks on its link target):");
     show("  read + parse the file (watcher thread)", look);
     show("  graph update in place (live::apply_in_place)", apply);
@@ -128,11 +140,16 @@ fn main() {
         "  App::apply_changes, the note open (re-rendered)",
         app_open,
     );
+    show(
+        "  App::apply_changes, its title changed (list, switcher)",
+        app_title,
+    );
 
     // Structural: one note added (and removed again, alternately).
     let loaded = Loaded::new(Vault::load(&root).expect("load"));
     let mut app = app_on(Loaded::new(Vault::load(&root).expect("load")));
     let mut rebuild = Vec::new();
+    let mut prepare = Vec::new();
     let mut swap = Vec::new();
     let mut current = loaded;
     for run in 0..10 {
@@ -154,15 +171,19 @@ fn main() {
         current = new;
         let new_for_app = live::rebuild(app.loaded(), changes);
         let t = Instant::now();
-        app.replace_loaded(new_for_app);
+        let prepared = Prepared::new(new_for_app);
+        prepare.push(t.elapsed());
+        let t = Instant::now();
+        app.swap_in(prepared);
         swap.push(t.elapsed());
     }
     println!("add or remove one note:");
     show("  rebuild vault + graph (beside the UI)", rebuild);
     show(
-        "  App::replace_loaded (UI thread: remap, list, matcher)",
-        swap,
+        "  Prepared::new: matcher, list labels (beside the UI)",
+        prepare,
     );
+    show("  App::swap_in (UI thread: keep the place by path)", swap);
 
     // A burst: 2,000 notes rewritten at once (a `git checkout`).
     let burst: Vec<String> = current
