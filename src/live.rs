@@ -6,7 +6,7 @@
 //! No terminal types: the app decides where each step runs. Engram never writes to the vault; the
 //! watcher only reads.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -171,8 +171,9 @@ fn holds(v: &Vault, path: &str) -> bool {
 pub struct Applied {
     /// The notes replaced, by index (indices do not change in place).
     pub notes: Vec<usize>,
-    /// Some replaced note has a new title (the note list and the switcher show titles).
-    pub titles: bool,
+    /// Replaced notes with a new title, each with its old title (the note list and the switcher
+    /// show titles).
+    pub retitled: Vec<(usize, String)>,
 }
 
 /// Applies changes that [`plan`] found [`Plan::InPlace`] (or [`Plan::Nothing`]) to the notes,
@@ -192,7 +193,11 @@ pub fn apply_in_place(loaded: &mut Loaded, changes: Vec<Change>) -> Applied {
                     continue;
                 }
                 set_diagnostics(&mut loaded.vault, &note.path.clone(), diags);
-                applied.titles |= loaded.vault.notes[i].title != note.title;
+                if loaded.vault.notes[i].title != note.title {
+                    applied
+                        .retitled
+                        .push((i, loaded.vault.notes[i].title.clone()));
+                }
                 replace_note(loaded, i, *note);
                 applied.notes.push(i);
             }
@@ -588,11 +593,11 @@ pub fn changes_at(root: &Path, paths: Vec<PathBuf>) -> Vec<Change> {
     rels.dedup();
     let looked: Vec<Vec<Change>> = rels.par_iter().map(|r| look(root, r)).collect();
     // A folder's changes include its files; drop repeats of paths reported on their own.
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for c in looked.into_iter().flatten() {
         let is_gone = matches!(c, Change::Gone(_));
-        if is_gone || seen.insert(c.path().to_string(), ()).is_none() {
+        if is_gone || seen.insert(c.path().to_string()) {
             out.push(c);
         }
     }

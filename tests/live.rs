@@ -432,3 +432,56 @@ fn the_real_watcher_follows_notes_added_changed_and_removed() {
     let v = app.view().expect("a note is open");
     assert_eq!(app.loaded().vault.notes[v.note].path, "a.md");
 }
+
+#[test]
+fn replace_loaded_swaps_a_first_quick_vault_for_the_full_one_keeping_the_place() {
+    // As a start-up could: the browser starts on what is quick to get, then takes the full vault.
+    let mut ui = Live::new(&[("b.md", "# B\n[[a]]\n"), ("c.md", "# C\n")], None);
+    ui.key(KeyCode::Char('j'));
+    assert_eq!(ui.selected_in_list(), "c.md");
+    ui.key(KeyCode::Enter);
+    write(ui.root(), "a.md", "# A\n[[c]]\n");
+    let full = Loaded::new(Vault::load(ui.root()).expect("loads"));
+    ui.app.replace_loaded(full);
+    assert_eq!(ui.open_path().as_deref(), Some("c.md"));
+    assert_eq!(ui.selected_in_list(), "c.md");
+    assert_eq!(ui.backlink_titles(), vec!["A"]);
+    assert!(ui.screen().contains("A"));
+    // From an empty vault too.
+    let mut empty = App::new(Loaded::new(Vault::default()), Options::default());
+    empty.replace_loaded(Loaded::new(Vault::load(ui.root()).expect("loads")));
+    assert_eq!(empty.list().order.len(), 3);
+    empty.update(Action::Activate);
+    assert!(empty.view().is_some());
+}
+
+#[test]
+fn retitled_notes_are_labelled_and_ordered_as_a_fresh_start_would() {
+    let mut ui = Live::new(
+        &[
+            ("x/one.md", "# Same\n"),
+            ("y/two.md", "# Other\n"),
+            ("z/three.md", "# Same\n"),
+            ("four.md", "# Beta\n"),
+        ],
+        None,
+    );
+    let fresh = |ui: &Live| {
+        let app = App::new(
+            Loaded::new(Vault::load(ui.root()).expect("loads")),
+            Options::default(),
+        );
+        (app.list().labels.clone(), app.list().order.clone())
+    };
+    for (path, text) in [
+        ("y/two.md", "# same\n"),
+        ("x/one.md", "# Alpha\n"),
+        ("z/three.md", "---\ntitle: Zeta\n---\n"),
+        ("y/two.md", "# Beta\n"),
+    ] {
+        ui.write(path, text);
+        let (labels, order) = fresh(&ui);
+        assert_eq!(ui.app.list().labels, labels, "after {path}");
+        assert_eq!(ui.app.list().order, order, "after {path}");
+    }
+}

@@ -400,19 +400,64 @@ impl App {
         {
             self.marks = None;
         }
-        if applied.titles {
-            self.list.labels = list_labels(&self.loaded);
-            self.matcher = Matcher::new(&self.loaded.vault);
-            self.title_rank = title_rank(&self.loaded);
+        for (i, old_title) in &applied.retitled {
+            self.retitle(*i, old_title);
         }
-        if applied.titles || self.list.filter.is_some() || self.list.sort == super::Sort::Modified {
+        let titles = !applied.retitled.is_empty();
+        if titles || self.list.filter.is_some() || self.list.sort == super::Sort::Modified {
             let offset = self.list.offset;
             self.sort_list();
             self.list.offset = reveal(offset, self.list.selected, self.list_height());
         }
         self.reload_backlinks();
-        self.refresh_popups(applied.titles);
+        self.refresh_popups(titles);
         self.refresh();
+    }
+
+    /// Brings the switcher, the list labels and the title order up to date after note `i`'s title
+    /// changed in place, touching only what the change moves.
+    fn retitle(&mut self, i: usize, old_title: &str) {
+        let notes = &self.loaded.vault.notes;
+        self.matcher.update_note(i, &notes[i]);
+        // Labels: the notes that shared the old title or share the new one may gain or lose
+        // their folder.
+        let keys = [old_title.to_lowercase(), notes[i].title.to_lowercase()];
+        let same = |t: &str, k: &str| {
+            if t.is_ascii() && k.is_ascii() {
+                t.eq_ignore_ascii_case(k)
+            } else {
+                t.to_lowercase() == k
+            }
+        };
+        for key in &keys {
+            let sharing: Vec<usize> = (0..notes.len())
+                .filter(|&n| same(&notes[n].title, key))
+                .collect();
+            let repeated = sharing.len() > 1;
+            for n in sharing {
+                let note = &notes[n];
+                let folder = repeated.then(|| {
+                    if note.folder().is_empty() {
+                        "/".to_string()
+                    } else {
+                        sanitize(note.folder()) + "/"
+                    }
+                });
+                self.list.labels[n] = (sanitize(&note.title), folder);
+            }
+        }
+        // Title order: take the note out and put it back where its new title sorts.
+        let mut order = vec![0usize; notes.len()];
+        for (n, &r) in self.title_rank.iter().enumerate() {
+            order[r as usize] = n;
+        }
+        order.retain(|&n| n != i);
+        let key = (notes[i].title.to_lowercase(), i);
+        let at = order.partition_point(|&n| (notes[n].title.to_lowercase(), n) < key);
+        order.insert(at, i);
+        for (r, &n) in order.iter().enumerate() {
+            self.title_rank[n] = r as u32;
+        }
     }
 
     /// Loads the backlinks of the open note again, keeping the selected row.
@@ -429,7 +474,13 @@ impl App {
     /// Popups that show vault data are computed again; those tied to the old rendering close.
     fn refresh_popups(&mut self, names_changed: bool) {
         match &self.mode {
-            Mode::Switcher(_) if names_changed => self.refresh_switcher(),
+            Mode::Switcher(_) if names_changed => {
+                // The matcher changed: what the session remembers no longer applies.
+                if let Mode::Switcher(s) = &mut self.mode {
+                    s.session = crate::search::Session::new();
+                }
+                self.refresh_switcher();
+            }
             Mode::Find(_) if names_changed => self.start_search(),
             Mode::Loose(l) => {
                 let selected = l.selected;
