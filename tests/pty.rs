@@ -553,3 +553,28 @@ fn a_failing_editor_is_reported_and_the_browser_goes_on() {
     s.send("q");
     assert!(s.finish());
 }
+
+#[test]
+fn the_browser_shows_a_note_created_on_disk_unless_told_not_to_watch() {
+    for watch in [true, false] {
+        let dir = edit_vault();
+        let vault = dir.path().to_string_lossy().into_owned();
+        let mut args = vec![vault.as_str()];
+        if !watch {
+            args.push("--no-watch");
+        }
+        let mut s = Session::start(&args, 100, 30);
+        s.wait_for("the list", |s| s.contains("Alpha") && s.contains("Other"));
+        std::fs::write(dir.path().join("fresh.md"), "# Freshly written\n[[a]]\n").expect("write");
+        if watch {
+            s.wait_for("the new note in the list", |s| {
+                s.contains("Freshly written")
+            });
+        } else {
+            thread::sleep(Duration::from_millis(700));
+            assert!(!s.screen().contains("Freshly written"), "{}", s.screen());
+        }
+        s.send("q");
+        assert!(s.finish());
+    }
+}
