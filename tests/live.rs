@@ -485,3 +485,128 @@ fn retitled_notes_are_labelled_and_ordered_as_a_fresh_start_would() {
         assert_eq!(ui.app.list().order, order, "after {path}");
     }
 }
+
+/// A small deterministic generator, so a failure replays.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_changes_between_random_keys_keep_the_graph_equal_to_a_fresh_load() {
+    for seed in [
+        0x5eed_1234_abcd_0001,
+        0x0123_4567_89ab_cdef,
+        0xfeed_f00d_dead_beef,
+    ] {
+        random_changes(seed);
+    }
+}
+
+fn random_changes(seed: u64) {
+    let names = ["a", "b", "c", "d/e", "d/f", "g h", "a2"];
+    let mut rng = Rng(seed);
+    let (mut in_place, mut rebuilt) = (0, 0);
+    let text = |rng: &mut Rng| {
+        let mut t = String::new();
+        if rng.below(3) == 0 {
+            t.push_str(&format!("---\naliases: [al{}]\n---\n", rng.below(3)));
+        }
+        t.push_str(&format!("# Title {}\n\n", rng.below(4)));
+        for _ in 0..rng.below(5) {
+            let target = names[rng.below(names.len())];
+            let target = target.rsplit('/').next().unwrap_or(target);
+            match rng.below(5) {
+                0 => t.push_str(&format!("[[{target}#Head {}]]\n", rng.below(2))),
+                1 => t.push_str(&format!("#tag{} text\n", rng.below(3))),
+                2 => t.push_str(&format!("## Head {}\n", rng.below(2))),
+                3 => t.push_str(&format!("[[al{}]]\n", rng.below(3))),
+                _ => t.push_str(&format!("see [[{target}]] here\n")),
+            }
+        }
+        t
+    };
+    let initial: Vec<(String, String)> = names[..4]
+        .iter()
+        .map(|n| (format!("{n}.md"), text(&mut rng)))
+        .collect();
+    let files: Vec<(&str, &str)> = initial
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut ui = Live::new(&files, Some("a.md"));
+    let keys = [
+        KeyCode::Char('j'),
+        KeyCode::Char('k'),
+        KeyCode::Enter,
+        KeyCode::Tab,
+        KeyCode::Backspace,
+        KeyCode::Char('b'),
+        KeyCode::Char('h'),
+        KeyCode::Char('l'),
+        KeyCode::Char('u'),
+        KeyCode::Char('t'),
+        KeyCode::Char('o'),
+        KeyCode::Char('s'),
+        KeyCode::Esc,
+    ];
+    for step in 0..150 {
+        for _ in 0..rng.below(4) {
+            ui.key(keys[rng.below(keys.len())]);
+        }
+        let name = format!("{}.md", names[rng.below(names.len())]);
+        let exists = ui.root().join(&name).exists();
+        let before = ui.app.loaded() as *const Loaded;
+        match rng.below(4) {
+            0 | 1 => {
+                let t = text(&mut rng);
+                ui.write(&name, &t);
+            }
+            2 if exists => {
+                ui.remove(&name);
+            }
+            _ if exists => {
+                let to = format!("{}.md", names[rng.below(names.len())]);
+                if !ui.root().join(&to).exists() {
+                    ui.rename(&name, &to);
+                }
+            }
+            _ => {}
+        }
+        if std::ptr::eq(before, ui.app.loaded()) {
+            in_place += 1;
+        } else {
+            rebuilt += 1;
+        }
+        let fresh = Loaded::new(Vault::load(ui.root()).expect("loads"));
+        let got = ui.app.loaded();
+        let paths =
+            |l: &Loaded| -> Vec<String> { l.vault.notes.iter().map(|n| n.path.clone()).collect() };
+        assert_eq!(paths(got), paths(&fresh), "step {step}");
+        assert_eq!(
+            got.graph.resolutions, fresh.graph.resolutions,
+            "step {step}"
+        );
+        assert_eq!(got.graph.backlinks, fresh.graph.backlinks, "step {step}");
+        assert_eq!(got.graph.unresolved, fresh.graph.unresolved, "step {step}");
+        assert_eq!(got.graph.tags, fresh.graph.tags, "step {step}");
+        ui.screen();
+        // The open note, if it exists, is the one at its path.
+        if let Some(v) = ui.app.view() {
+            if let Some(n) = ui.app.loaded().vault.notes.get(v.note) {
+                assert!(ui.root().join(&n.path).exists(), "step {step}");
+            }
+        }
+    }
+    // Both ways of applying a change were exercised.
+    assert!(
+        in_place > 20 && rebuilt > 20,
+        "{in_place} in place, {rebuilt} rebuilt"
+    );
+}
