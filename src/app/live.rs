@@ -57,8 +57,8 @@ pub(crate) struct LiveState {
     generation: u64,
 }
 
-/// How the editor is asked to open a file at a line: the `+LINE` argument, for the editors known to
-/// accept it.
+/// Whether an editor command (`$VISUAL` / `$EDITOR`, maybe with arguments) is one known to open a
+/// file at a line given as `+LINE`; others are given the file alone.
 pub fn accepts_plus_line(editor: &str) -> bool {
     let program = editor.split_whitespace().next().unwrap_or("");
     let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
@@ -544,10 +544,22 @@ impl App {
             match b {
                 Batch::Changes(c) => self.apply_changes(c),
                 Batch::Reload(loaded) => {
-                    // A whole new load supersedes whatever was on its way.
-                    self.live.rebuilding = None;
+                    // A whole new load supersedes whatever was on its way; its indexes are built
+                    // beside the UI like a rebuild's.
                     self.live.pending.clear();
-                    self.replace_loaded(*loaded);
+                    match self.live.rebuilds {
+                        Rebuilds::Inline => {
+                            self.live.rebuilding = None;
+                            self.replace_loaded(*loaded);
+                        }
+                        Rebuilds::Background => {
+                            let (tx, rx) = mpsc::channel();
+                            std::thread::spawn(move || {
+                                let _ = tx.send(Prepared::new(*loaded));
+                            });
+                            self.live.rebuilding = Some(rx);
+                        }
+                    }
                 }
                 Batch::Failed(e) => self.warn(format!("Stopped following the vault: {e}")),
             }
@@ -634,5 +646,20 @@ impl App {
             Err(e) => self.warn(format!("Editor failed: {e}")),
         }
         self.refresh();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plus_line_goes_to_the_editors_that_take_it() {
+        for e in ["vi", "/usr/bin/nvim", "emacsclient -t", "nano", "kak"] {
+            assert!(accepts_plus_line(e), "{e}");
+        }
+        for e in ["code -w", "hx", "subl --wait", "false", ""] {
+            assert!(!accepts_plus_line(e), "{e}");
+        }
     }
 }
