@@ -163,6 +163,9 @@ pub fn run(app: &mut App) -> io::Result<()> {
                     session.leave();
                     let outcome = run_editor(&file, line);
                     session.resume()?;
+                    // The terminal may have been resized while the editor had it.
+                    let size = session.terminal.size()?;
+                    app.handle_event(Event::Resize(size.width, size.height));
                     app.finish_edit(&path, outcome);
                 }
             }
