@@ -507,8 +507,14 @@ impl Watcher {
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let (raw_tx, raw_rx) = mpsc::channel::<Raw>();
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            use notify::event::{AccessKind, AccessMode, EventKind};
             let msg = match res {
                 Ok(e) if e.need_rescan() => Raw::Rescan,
+                // Opening and reading change nothing, and engram reads notes itself (to show
+                // and search them): taking those as changes would read them again, forever.
+                Ok(e) if matches!(e.kind, EventKind::Access(k) if k != AccessKind::Close(AccessMode::Write)) => {
+                    return
+                }
                 Ok(e) => Raw::Paths(e.paths),
                 Err(_) => Raw::Error,
             };
