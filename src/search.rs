@@ -462,6 +462,27 @@ mod tests {
     }
 
     #[test]
+    fn updating_one_note_matches_what_a_new_index_finds() {
+        let before = vault(&[
+            ("a.md", "# Apple"),
+            ("b.md", "---\naliases: [bee, buzz]\n---\n# Banana"),
+            ("c.md", "# Cherry"),
+        ]);
+        let after = vault(&[
+            ("a.md", "# Apple"),
+            ("b.md", "# Blueberry"),
+            ("c.md", "---\naliases: [cerise]\n---\n# Cherry"),
+        ]);
+        let mut m = Matcher::new(&before);
+        m.update_note(1, &after.notes[1]);
+        m.update_note(2, &after.notes[2]);
+        let fresh = Matcher::new(&after);
+        for q in ["b", "bee", "blue", "cer", "c", "apple", "md"] {
+            assert_eq!(m.find(q, 10), fresh.find(q, 10), "{q}");
+        }
+    }
+
+    #[test]
     fn equal_scores_prefer_the_recently_opened_note() {
         let m = Matcher::new(&vault(&[("alpha one.md", ""), ("alpha two.md", "")]));
         let mut hits = m.find("alpha", 10);
