@@ -461,8 +461,10 @@ pub enum Batch {
     Changes(Vec<Change>),
     /// The watcher lost events (its queue overflowed): the whole vault, loaded again.
     Reload(Box<Loaded>),
-    /// The watcher stopped working; the text says why.
+    /// Loading the vault again failed (the folder went away); the text says why.
     Failed(String),
+    /// The watcher reported an error (a folder it could not watch, say): changes may be missed.
+    Warning(String),
 }
 
 /// Watches a vault folder on a background thread: file events are collected until [`QUIET`]
@@ -493,7 +495,7 @@ pub struct WatchError {
 enum Raw {
     Paths(Vec<PathBuf>),
     Rescan,
-    Error,
+    Error(String),
 }
 
 impl Watcher {
@@ -516,7 +518,7 @@ impl Watcher {
                     return
                 }
                 Ok(e) => Raw::Paths(e.paths),
-                Err(_) => Raw::Error,
+                Err(e) => Raw::Error(e.to_string()),
             };
             let _ = raw_tx.send(msg);
         })
@@ -549,20 +551,27 @@ fn coalesce(root: &Path, raw: &Receiver<Raw>, tx: &Sender<Batch>) {
         let started = Instant::now();
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut rescan = false;
-        // Errors of single events do not stop the watch; an overflowed queue arrives as a rescan.
-        let take = |m: Raw, paths: &mut Vec<PathBuf>, rescan: &mut bool| match m {
-            Raw::Paths(p) => paths.extend(p),
-            Raw::Rescan => *rescan = true,
-            Raw::Error => {}
-        };
-        take(first, &mut paths, &mut rescan);
+        let mut error: Option<String> = None;
+        // Errors do not stop the watch (they are reported once a burst); an overflowed queue
+        // arrives as a rescan.
+        let take =
+            |m: Raw, paths: &mut Vec<PathBuf>, rescan: &mut bool, error: &mut Option<String>| {
+                match m {
+                    Raw::Paths(p) => paths.extend(p),
+                    Raw::Rescan => *rescan = true,
+                    Raw::Error(e) => {
+                        error.get_or_insert(e);
+                    }
+                }
+            };
+        take(first, &mut paths, &mut rescan, &mut error);
         loop {
             let left = BURST_CAP.saturating_sub(started.elapsed());
             if left.is_zero() {
                 break;
             }
             match raw.recv_timeout(QUIET.min(left)) {
-                Ok(m) => take(m, &mut paths, &mut rescan),
+                Ok(m) => take(m, &mut paths, &mut rescan, &mut error),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -577,6 +586,11 @@ fn coalesce(root: &Path, raw: &Receiver<Raw>, tx: &Sender<Batch>) {
         };
         if tx.send(batch).is_err() {
             return;
+        }
+        if let Some(e) = error {
+            if tx.send(Batch::Warning(e)).is_err() {
+                return;
+            }
         }
     }
 }

@@ -561,7 +561,8 @@ impl App {
                         }
                     }
                 }
-                Batch::Failed(e) => self.warn(format!("Stopped following the vault: {e}")),
+                Batch::Failed(e) => self.warn(format!("Could not load the vault again: {e}")),
+                Batch::Warning(e) => self.warn(format!("Some changes may be missed: {e}")),
             }
         }
     }
