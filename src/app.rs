@@ -7,6 +7,7 @@
 
 mod find;
 pub mod keymap;
+mod live;
 mod mouse;
 mod navigate;
 mod paging;
@@ -30,8 +31,9 @@ use crate::ui;
 use keymap::Context;
 
 pub use find::{Find, Marks, Searching};
+pub use live::{accepts_plus_line, Prepared, Rebuilds};
 pub use paging::Held;
-pub use swap::{LoadResult, Ready};
+pub use swap::LoadResult;
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -114,6 +116,10 @@ pub enum Action {
     OpenTags,
     /// Open the loose-ends view.
     OpenLoose,
+    /// Edit the current note in `$VISUAL` / `$EDITOR`.
+    Edit,
+    /// Take the changes the file watcher and a finished rebuild have sent.
+    Live,
     /// Take the results a background search has sent so far.
     Pump,
     /// A letter typed while link hints are shown.
@@ -404,6 +410,15 @@ pub type Opener = Box<dyn FnMut(&str) -> Result<(), String>>;
 pub enum Request {
     /// Give the terminal back to the shell and stop until resumed (Ctrl-z, then `fg`).
     Suspend,
+    /// Run the user's editor on a note, then call [`App::finish_edit`] with how it went.
+    Edit {
+        /// The file to open.
+        file: std::path::PathBuf,
+        /// The note's vault path.
+        path: String,
+        /// The 1-based source line to open at (first line in view).
+        line: usize,
+    },
 }
 
 /// How to start the browser.
@@ -416,6 +431,10 @@ pub struct Options {
     pub size: (u16, u16),
     /// Where full-text searches run.
     pub searching: Searching,
+    /// The file watcher to follow the vault with; `None` (tests, `--no-watch`) does not watch.
+    pub watcher: Option<crate::live::Watcher>,
+    /// Where rebuilds of the graph run when notes are added, removed or renamed.
+    pub rebuilds: Rebuilds,
 }
 
 impl Default for Options {
@@ -426,6 +445,8 @@ impl Default for Options {
             opener: Box::new(|_| Err("opening links is disabled".into())),
             size: (80, 24),
             searching: Searching::Inline,
+            watcher: None,
+            rebuilds: Rebuilds::Inline,
         }
     }
 }
@@ -463,6 +484,10 @@ pub struct App {
     pub(crate) marks: Option<Marks>,
     /// For each note opened in this session, when it was last opened (a counter).
     recent: HashMap<usize, u64>,
+    /// The watcher, rebuilds under way and notes that vanished while shown.
+    live: live::LiveState,
+    /// Each note's place in the list sorted by title (a rank, by note index).
+    title_rank: Vec<u32>,
     /// Where the whole vault and graph will come from while they are built on a thread
     /// (see [`App::load_in_background`]).
     loading: Option<std::sync::mpsc::Receiver<swap::LoadResult>>,
@@ -527,7 +552,9 @@ fn hint_labels(n: usize) -> Vec<String> {
 impl App {
     /// A browser over a loaded vault, the note list sorted by title.
     pub fn new(loaded: Loaded, opts: Options) -> App {
+        // The switcher's index waits until it is first used: not before the first frame.
         let labels = list_labels(&loaded);
+        let title_rank = live::title_rank(&loaded);
         let mut app = App {
             list: NoteList {
                 order: (0..loaded.vault.notes.len()).collect(),
@@ -554,6 +581,8 @@ impl App {
             search: find::Search::new(opts.searching),
             marks: None,
             recent: HashMap::new(),
+            live: live::LiveState::new(opts.watcher, opts.rebuilds),
+            title_rank,
             loading: None,
         };
         app.sort_list();
@@ -595,6 +624,9 @@ impl App {
     /// The rendered current note at the current width.
     pub fn page(&self) -> Option<&Page> {
         let v = self.view?;
+        if self.is_ghost(v.note) {
+            return self.ghost_page(v.note);
+        }
         self.pages.get(&(v.note, v.width))
     }
 
@@ -695,6 +727,10 @@ impl App {
                 self.pump_loading();
                 return;
             }
+            Action::Live => {
+                self.pump_live();
+                return;
+            }
             _ => self.message = None,
         }
         match self.mode {
@@ -790,6 +826,10 @@ impl App {
     /// width changed.
     fn ensure_page(&mut self) {
         let Some(mut v) = self.view else { return };
+        if self.is_ghost(v.note) {
+            // A vanished note keeps the rendering it had.
+            return;
+        }
         let width = self.note_text().width.max(1);
         let held = self.pages.get(&(v.note, width)).map(Page::first_part);
         if v.width == width && held == Some(v.part) {
@@ -847,7 +887,7 @@ impl App {
 }
 
 /// Each note's list label: its title, plus its folder when another note shares the title.
-fn list_labels(loaded: &Loaded) -> Vec<(String, Option<String>)> {
+pub(crate) fn list_labels(loaded: &Loaded) -> Vec<(String, Option<String>)> {
     use rayon::prelude::*;
     let notes = &loaded.vault.notes;
     let lower: Vec<String> = notes.par_iter().map(|n| n.title.to_lowercase()).collect();

@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 /// engram: browse a vault of linked Markdown notes in the terminal.
 ///
 /// With no command, opens the browser on VAULT (or --vault, or the current folder): in it, `?`
-/// lists every key, `/` finds a note, `F` searches the text of every note and `q` quits. The
+/// lists every key, `/` finds a note, `F` searches the text of every note, `e` edits the note in
+/// $VISUAL or $EDITOR and `q` quits. The browser follows changes to the vault as they happen
+/// (--no-watch turns that off). The
 /// commands print what engram knows about the vault, for scripts and for checking a vault's links.
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +48,12 @@ pub struct BrowseArgs {
     /// Open this note first: a vault path or a link target as written in [[...]].
     #[arg(long, value_name = "NOTE")]
     pub open: Option<String>,
+
+    /// Do not follow changes on disk. By default the browser watches the vault and shows notes
+    /// added, changed, renamed and removed (by `e`, another editor, a sync or a `git pull`) as
+    /// they happen.
+    #[arg(long)]
+    pub no_watch: bool,
 }
 
 /// The headless commands.

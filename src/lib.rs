@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: files → [`vault`] (notes, frontmatter) → [`markdown`] (links, headings, tags
 //! with source ranges) → [`graph`] (resolved links, backlinks, tags) → [`fulltext`] (search),
-//! [`tags`] (the tag tree) and [`loose`] (orphans, unresolved targets, diagnostics). The domain modules hold no
+//! [`tags`] (the tag tree) and [`loose`] (orphans, unresolved targets, diagnostics); [`live`] keeps
+//! a loaded vault and its graph up to date with the folder. The domain modules hold no
 //! terminal types, so the headless commands and the tests drive everything without a terminal.
 //!
 //! The browser builds on them: [`search`] (fuzzy matching of names), [`render`] (a note as styled
@@ -16,6 +17,7 @@ pub mod commands;
 pub mod fulltext;
 pub mod gen;
 pub mod graph;
+pub mod live;
 pub mod loose;
 pub mod markdown;
 pub mod render;

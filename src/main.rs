@@ -12,6 +12,7 @@ use clap::Parser;
 use engram::app::{self, App};
 use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
 use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
+use engram::live::Watcher;
 use engram::render::{self, RenderOptions};
 use engram::vault::{LoadOptions, Vault};
 
@@ -37,7 +38,12 @@ fn run(cli: Cli) -> io::Result<u8> {
         cache_dir: None,
     };
     let Some(command) = &cli.command else {
-        return browse(&dir, options, &cli.browse);
+        // The watcher starts before anything is read, so a change made while the vault loads is
+        // not missed (it is applied again, which changes nothing when the load already saw it).
+        // Only the browser watches.
+        let watch = (!cli.browse.no_watch && dir.is_dir())
+            .then(|| Watcher::start(&dir).map_err(|e| e.to_string()));
+        return browse(&dir, options, &cli.browse, watch);
     };
     let vault = match Vault::load_with(&dir, &options) {
         Ok(v) => v,
@@ -83,7 +89,12 @@ fn run(cli: Cli) -> io::Result<u8> {
 /// (or the index cache's list), while a thread loads and parses the vault and builds the graph,
 /// which the browser takes in when it arrives. `--open` resolves its note against the whole graph
 /// (it may name an alias), so it loads first.
-fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8> {
+fn browse(
+    dir: &Path,
+    options: LoadOptions,
+    args: &BrowseArgs,
+    watch: Option<Result<Watcher, String>>,
+) -> io::Result<u8> {
     let load_options = options.clone();
     let load = move |dir: &Path| match Vault::load_with(dir, &load_options) {
         Ok(v) => Ok(Loaded::new(v)),
@@ -125,12 +136,19 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         );
         return Ok(EXIT_ERROR);
     }
+    let (watcher, watch_error) = match watch {
+        Some(Ok(w)) => (Some(w), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
     let mut app = App::new(
         start,
         app::Options {
             open,
             opener: app::terminal::system_opener(),
             searching: app::Searching::Background,
+            watcher,
+            rebuilds: app::Rebuilds::Background,
             ..app::Options::default()
         },
     );
@@ -138,9 +156,12 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             // The browser may have quit already; then nobody listens.
-            let _ = tx.send(load(&dir).map(app::Ready::new));
+            let _ = tx.send(load(&dir).map(app::Prepared::new));
         });
         app.load_in_background(rx);
+    }
+    if let Some(e) = watch_error {
+        app.show_warning(format!("Not following changes to the vault: {e}"));
     }
     app::terminal::run(&mut app)?;
     Ok(commands::EXIT_OK)

@@ -20,7 +20,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
 
-use crate::vault::Vault;
+use crate::vault::{Note, Vault};
 
 /// Which text of a note a query matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +66,26 @@ struct Candidate {
     lower: String,
     /// Length in chars, a tie-break: shorter texts first.
     chars: u32,
+}
+
+/// Adds note `i`'s title, aliases and path as candidates.
+fn push_candidates(cands: &mut Vec<Candidate>, i: usize, n: &Note) {
+    let mut push = |field: Field, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        cands.push(Candidate {
+            note: i as u32,
+            field,
+            lower: lower_1to1(text),
+            chars: text.chars().count() as u32,
+        });
+    };
+    push(Field::Title, &n.title);
+    for (a, alias) in n.aliases.iter().enumerate() {
+        push(Field::Alias(a), alias);
+    }
+    push(Field::Path, &n.path);
 }
 
 /// Lowercases char by char, keeping one char per char so match indices stay valid for the original.
@@ -253,21 +273,7 @@ impl Matcher {
             .enumerate()
             .map(|(i, n)| {
                 let mut out = Vec::with_capacity(2 + n.aliases.len());
-                let mut push = |field: Field, text: &str| {
-                    if !text.is_empty() {
-                        out.push(Candidate {
-                            note: i as u32,
-                            field,
-                            lower: lower_1to1(text),
-                            chars: text.chars().count() as u32,
-                        });
-                    }
-                };
-                push(Field::Title, &n.title);
-                for (a, alias) in n.aliases.iter().enumerate() {
-                    push(Field::Alias(a), alias);
-                }
-                push(Field::Path, &n.path);
+                push_candidates(&mut out, i, n);
                 out
             })
             .collect();
@@ -282,6 +288,23 @@ impl Matcher {
             skim: SkimMatcherV2::default().ignore_case(),
             cands,
             by_note,
+        }
+    }
+
+    /// Indexes note `i` again after its title or aliases changed (its path and index did not).
+    /// Sessions of earlier queries no longer apply: start the next query with a new one.
+    pub fn update_note(&mut self, i: usize, note: &Note) {
+        let Some(old) = self.by_note.get(i).cloned() else {
+            return;
+        };
+        let mut fresh = Vec::new();
+        push_candidates(&mut fresh, i, note);
+        let added = fresh.len() as i64 - (old.end - old.start) as i64;
+        self.cands
+            .splice(old.start as usize..old.end as usize, fresh);
+        self.by_note[i] = old.start..(old.end as i64 + added) as u32;
+        for r in &mut self.by_note[i + 1..] {
+            *r = (r.start as i64 + added) as u32..(r.end as i64 + added) as u32;
         }
     }
 
@@ -448,6 +471,27 @@ mod tests {
 
     fn vault(notes: &[(&str, &str)]) -> Vault {
         Vault::from_files(notes.iter().copied())
+    }
+
+    #[test]
+    fn updating_one_note_matches_what_a_new_index_finds() {
+        let before = vault(&[
+            ("a.md", "# Apple"),
+            ("b.md", "---\naliases: [bee, buzz]\n---\n# Banana"),
+            ("c.md", "# Cherry"),
+        ]);
+        let after = vault(&[
+            ("a.md", "# Apple"),
+            ("b.md", "# Blueberry"),
+            ("c.md", "---\naliases: [cerise]\n---\n# Cherry"),
+        ]);
+        let mut m = Matcher::new(&before);
+        m.update_note(1, &after.notes[1]);
+        m.update_note(2, &after.notes[2]);
+        let fresh = Matcher::new(&after);
+        for q in ["b", "bee", "blue", "cer", "c", "apple", "md"] {
+            assert_eq!(m.find(q, 10), fresh.find(q, 10), "{q}");
+        }
     }
 
     #[test]

@@ -514,6 +514,79 @@ impl Vault {
     }
 }
 
+/// One file as it is on disk now, read as a load reads it: for keeping a loaded vault up to date
+/// with files that changed after the load ([`crate::live`]).
+#[derive(Debug, Clone)]
+pub enum Scanned {
+    /// A note, with the diagnostics of its file.
+    Note(Box<Note>, Vec<Diagnostic>),
+    /// A `.md` file that could not be read: not a note, only a diagnostic.
+    Unreadable(Diagnostic),
+    /// A file that is not a note.
+    Attachment(Attachment),
+}
+
+/// Whether a vault path lies in a hidden file or folder (`.obsidian/…`, `.git/…`, `.note.md`),
+/// which the load skips.
+pub fn is_hidden(rel: &str) -> bool {
+    rel.split('/').any(|c| c.starts_with('.'))
+}
+
+/// Reads what is at the vault path `rel` now, as [`Vault::load`] would: a file gives one item, a
+/// folder every file under it (hidden ones skipped), and a path where nothing is gives nothing.
+/// Hidden paths give nothing. Also returns the diagnostics of what could not be walked.
+pub fn scan(root: &Path, rel: &str) -> (Vec<Scanned>, Vec<Diagnostic>) {
+    if rel.is_empty() || is_hidden(rel) {
+        return (Vec::new(), Vec::new());
+    }
+    let abs = root.join(rel);
+    let (found, diags) = match fs::metadata(&abs) {
+        Ok(m) if m.is_dir() => walk_from(root, &abs),
+        Ok(_) => (
+            vec![Found {
+                note: is_markdown(rel),
+                rel: rel.to_string(),
+                abs,
+            }],
+            Vec::new(),
+        ),
+        Err(_) => return (Vec::new(), Vec::new()),
+    };
+    let items = found
+        .into_iter()
+        .map(|f| match load_file(f, None) {
+            Item::Note(n, _) => {
+                let (note, diags) = *n;
+                Scanned::Note(Box::new(note), diags)
+            }
+            Item::Unreadable(d) => Scanned::Unreadable(d),
+            Item::Attachment(a) => Scanned::Attachment(a),
+        })
+        .collect();
+    (items, diags)
+}
+
+impl Vault {
+    /// This vault with other notes, attachments and diagnostics, each sorted by path (for a vault
+    /// kept up to date with its folder). The texts of an in-memory vault are not carried over.
+    pub fn with_files(
+        &self,
+        notes: Vec<Note>,
+        attachments: Vec<Attachment>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Vault {
+        Vault {
+            root: self.root.clone(),
+            notes,
+            attachments,
+            diagnostics,
+            load_time: self.load_time,
+            cache: self.cache.clone(),
+            memory: Vec::new(),
+        }
+    }
+}
+
 /// The vault's canonical path and its cache file, unless there is no cache folder or it lies inside
 /// the vault (which engram never writes to).
 fn cache_place(root: &Path, options: &LoadOptions) -> Option<(PathBuf, PathBuf)> {
@@ -538,9 +611,14 @@ fn cache_place(root: &Path, options: &LoadOptions) -> Option<(PathBuf, PathBuf)>
 /// Walks the folder: Markdown files and attachments, and the diagnostics of what could not be
 /// walked. Nothing is opened or stat-ed here: that happens on all cores in [`load_file`].
 fn walk(root: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
+    walk_from(root, root)
+}
+
+/// Walks the folder `start` inside the vault at `root`, as [`walk`] walks the whole vault.
+fn walk_from(root: &Path, start: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diagnostics = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
+    let walker = walkdir::WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()

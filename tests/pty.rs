@@ -484,3 +484,110 @@ fn ctrl_z_suspends_to_the_shell_and_fg_resumes() {
     s.send("exit\r");
     s.finish_status();
 }
+
+/// A vault with a short note and the note it will link to, in a temporary folder.
+fn edit_vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.md"), "# Alpha\n\nsome text of alpha\n").expect("write");
+    std::fs::write(dir.path().join("Other.md"), "# Other\n\nthe other note\n").expect("write");
+    dir
+}
+
+#[test]
+fn e_runs_the_editor_and_the_link_it_added_is_shown_and_followable() {
+    let dir = edit_vault();
+    // The scripted editor is called `vi`, so engram passes it +LINE; it records its arguments and
+    // appends a link to the file given last.
+    let bin = dir.path().join(".bin");
+    std::fs::create_dir(&bin).expect("mkdir");
+    let script = bin.join("vi");
+    let log = dir.path().join(".args");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nfor last; do :; done\nprintf '\\n[[Other]]\\n' >> \"$last\"\n",
+            log.display()
+        ),
+    )
+    .expect("write the editor");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let vault = dir.path().to_string_lossy().into_owned();
+    let editor = script.to_string_lossy().into_owned();
+    let mut s = Session::start_program(
+        Path::new(env!("CARGO_BIN_EXE_engram")),
+        &[&vault, "--open", "a.md"],
+        100,
+        30,
+        &[("EDITOR", &editor), ("VISUAL", "")],
+    );
+    s.wait_for("the note", |s| s.contains("some text of alpha"));
+    s.send("e");
+    s.status_has("Edited a.md");
+    let screen = s.wait_for("the new link", |s| s.contains("Other"));
+    assert!(screen.contains("some text of alpha"), "{screen}");
+    let args = std::fs::read_to_string(&log).expect("the editor ran");
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(args.len(), 2, "{args:?}");
+    assert_eq!(args[0], "+1");
+    assert!(args[1].ends_with("a.md"), "{args:?}");
+    // The new link is a link: Tab selects it, Enter follows it.
+    s.send("\t");
+    s.status_has("Other.md");
+    s.send("\r");
+    s.wait_for("the linked note", |s| s.contains("the other note"));
+    s.send("q");
+    assert!(s.finish());
+    // engram itself wrote nothing into the vault: only the editor did.
+    let text = std::fs::read_to_string(dir.path().join("a.md")).expect("read");
+    assert_eq!(text, "# Alpha\n\nsome text of alpha\n\n[[Other]]\n");
+}
+
+#[test]
+fn a_failing_editor_is_reported_and_the_browser_goes_on() {
+    let dir = edit_vault();
+    let vault = dir.path().to_string_lossy().into_owned();
+    let mut s = Session::start_program(
+        Path::new(env!("CARGO_BIN_EXE_engram")),
+        &[&vault, "--open", "a.md", "--no-watch"],
+        100,
+        30,
+        &[("EDITOR", "false"), ("VISUAL", "")],
+    );
+    s.wait_for("the note", |s| s.contains("some text of alpha"));
+    s.send("e");
+    s.status_has("Editor failed: false exited with status 1");
+    s.send("h");
+    s.wait_for("the browser still answers keys", |s| {
+        s.contains("some text of alpha")
+    });
+    s.send("q");
+    assert!(s.finish());
+}
+
+#[test]
+fn the_browser_shows_a_note_created_on_disk_unless_told_not_to_watch() {
+    for watch in [true, false] {
+        let dir = edit_vault();
+        let vault = dir.path().to_string_lossy().into_owned();
+        let mut args = vec![vault.as_str()];
+        if !watch {
+            args.push("--no-watch");
+        }
+        let mut s = Session::start(&args, 100, 30);
+        s.wait_for("the list", |s| s.contains("Alpha") && s.contains("Other"));
+        std::fs::write(dir.path().join("fresh.md"), "# Freshly written\n[[a]]\n").expect("write");
+        if watch {
+            s.wait_for("the new note in the list", |s| {
+                s.contains("Freshly written")
+            });
+        } else {
+            thread::sleep(Duration::from_millis(700));
+            assert!(!s.screen().contains("Freshly written"), "{}", s.screen());
+        }
+        s.send("q");
+        assert!(s.finish());
+    }
+}

@@ -24,7 +24,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use engram::app::keymap::{self, BINDINGS};
-use engram::app::{Action, App, LoadResult, Mode, Options, Ready};
+use engram::app::{Action, App, LoadResult, Mode, Options, Prepared, Request};
 use engram::commands::Loaded;
 use engram::vault::Vault;
 
@@ -297,6 +297,11 @@ impl<'a> Driver<'a> {
             self.size = (w, h);
         }
         self.app.handle_event(event);
+        // `e` asks for the editor: here it returns at once having changed nothing, and the app
+        // reads the note again.
+        if let Some(Request::Edit { path, .. }) = self.app.take_request() {
+            self.app.finish_edit(&path, Ok(()));
+        }
         assert!(
             !self.app.has_request(),
             "no key that is sent asks to suspend"
@@ -315,7 +320,7 @@ impl<'a> Driver<'a> {
         if let Some((tx, left)) = self.pending.take() {
             if left == 0 {
                 // The graph arrives between two events, as the event loop pumps it.
-                tx.send(Ok(Ready::new(copy(self.loaded)))).expect("send");
+                tx.send(Ok(Prepared::new(copy(self.loaded)))).expect("send");
                 self.app.update(Action::Pump);
                 assert!(!self.app.loading(), "the graph was taken in");
             } else {

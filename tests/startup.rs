@@ -9,7 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use engram::app::{Action, App, Focus, LoadResult, Options, Ready};
+use engram::app::{Action, App, Focus, LoadResult, Options, Prepared};
 use engram::commands::Loaded;
 use engram::vault::{LoadOptions, Vault};
 
@@ -58,7 +58,8 @@ impl Ui {
 
     fn open_path(&self) -> Option<&str> {
         let v = self.app.view()?;
-        Some(self.app.loaded().vault.notes[v.note].path.as_str())
+        // A note that vanished while in the history is not one of the vault's notes.
+        Some(self.app.loaded().vault.notes.get(v.note)?.path.as_str())
     }
 }
 
@@ -107,7 +108,7 @@ fn the_list_answers_keys_before_the_graph_and_keeps_the_place_after() {
     let backlinks = loaded.graph.backlinks[seed].len();
     assert!(backlinks > 0);
     let title = loaded.vault.notes[seed].title.clone();
-    tx.send(Ok(Ready::new(loaded))).expect("send");
+    tx.send(Ok(Prepared::new(loaded))).expect("send");
     ui.app.update(Action::Pump);
 
     assert!(!ui.app.loading() && !ui.app.busy());
@@ -135,7 +136,7 @@ fn the_list_answers_keys_before_the_graph_and_keeps_the_place_after() {
 }
 
 #[test]
-fn a_stale_listing_is_replaced_by_path_and_vanished_notes_drop_out() {
+fn a_stale_listing_is_replaced_by_path_and_vanished_notes_are_marked() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
     for name in ["a", "b", "c"] {
@@ -155,15 +156,20 @@ fn a_stale_listing_is_replaced_by_path_and_vanished_notes_drop_out() {
     // Meanwhile `a.md` was deleted and `0.md` added, shifting every index.
     std::fs::remove_file(dir.join("a.md")).expect("remove");
     std::fs::write(dir.join("0.md"), "# zero\n[[b]]\n").expect("write");
-    tx.send(Ok(Ready::new(full(dir)))).expect("send");
+    tx.send(Ok(Prepared::new(full(dir)))).expect("send");
     ui.app.update(Action::Pump);
 
     assert_eq!(ui.open_path(), Some("c.md"));
-    assert_eq!(ui.app.history_len(), (1, 0), "a is gone from the history");
     assert_eq!(ui.app.backlinks().rows.len(), 2, "b and c link to c");
+    assert_eq!(ui.app.loaded().vault.notes.len(), 3);
     ui.key(KeyCode::Backspace);
     assert_eq!(ui.open_path(), Some("b.md"), "back goes to b");
-    assert_eq!(ui.app.loaded().vault.notes.len(), 3);
+    // a is still in the history, marked as deleted rather than lost or crashed on.
+    assert_eq!(ui.app.history_len(), (1, 1));
+    ui.key(KeyCode::Backspace);
+    let screen = ui.screen();
+    assert!(screen.contains("(deleted)"), "{screen}");
+    assert_eq!(ui.open_path(), None, "no note of the vault is open");
 }
 
 #[test]

@@ -300,6 +300,10 @@ impl App {
             self.info("No note open");
             return;
         };
+        if self.is_ghost(v.note) {
+            self.info("This note was deleted");
+            return;
+        }
         let Some(source) = self.search.last.as_ref().map(|(s, _)| s.clone()) else {
             self.info("No search yet: F searches every note");
             return;

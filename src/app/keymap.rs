@@ -134,6 +134,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Browse, &[code(KeyCode::BackTab)], Action::PrevLink, "select the previous link in the note"),
     bind(Browse, &[ch('f')], Action::ShowHints, "label the visible links; type a label to follow"),
     bind(Browse, &[ch('x')], Action::OpenExternal, "open the selected web link or file externally"),
+    bind(Browse, &[ch('e')], Action::Edit, "edit the note in $VISUAL or $EDITOR"),
     bind(Browse, &[code(KeyCode::Backspace), alt(KeyCode::Left)], Action::Back, "back"),
     bind(Browse, &[alt(KeyCode::Right)], Action::Forward, "forward"),
     bind(Browse, &[ch('/'), ctrl('p')], Action::OpenSwitcher, "quick switcher: find a note by title, alias or path"),

@@ -65,6 +65,7 @@ impl App {
             Action::PrevMatch => self.step_match(false),
             Action::OpenTags => self.open_tags(),
             Action::OpenLoose => self.open_loose(),
+            Action::Edit => self.edit(),
             Action::CycleSort => {
                 self.list.sort = self.list.sort.next();
                 self.sort_list();
@@ -351,6 +352,10 @@ impl App {
     }
 
     pub(super) fn load_backlinks(&mut self, note: usize) {
+        if self.is_ghost(note) {
+            self.backlinks = BacklinkList::default();
+            return;
+        }
         // Only the link is known here; the rest is filled in as rows come into view, since a hub
         // note can have tens of thousands of backlinks.
         let rows = self.loaded.graph.backlinks[note]
@@ -492,7 +497,7 @@ impl App {
             self.info("No note open");
             return;
         };
-        if self.loaded.vault.notes[v.note].parsed.headings.is_empty() {
+        if self.is_ghost(v.note) || self.loaded.vault.notes[v.note].parsed.headings.is_empty() {
             self.info("This note has no headings");
             return;
         }
@@ -524,10 +529,7 @@ impl App {
             None => (0..notes.len()).collect(),
         };
         match self.list.sort {
-            Sort::Title => {
-                use rayon::slice::ParallelSliceMut;
-                order.par_sort_by_cached_key(|&i| (notes[i].title.to_lowercase(), i));
-            }
+            Sort::Title => order.sort_unstable_by_key(|&i| self.title_rank[i]),
             Sort::Path => {}
             Sort::Modified => order.sort_by_key(|&i| (std::cmp::Reverse(notes[i].modified), i)),
         }

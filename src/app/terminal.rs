@@ -1,11 +1,13 @@
 //! The real terminal and the system around it: entering and restoring the screen (mouse capture
-//! included, on every exit path, on panic and on SIGTERM/SIGHUP), suspending on Ctrl-z, the event
-//! loop, and the system opener.
+//! included, on every exit path, on panic and on SIGTERM/SIGHUP), suspending on Ctrl-z, handing the
+//! terminal to the user's editor on `e`, the event loop (which also takes the file watcher's
+//! changes), and the system opener.
 //!
 //! Everything here touches the outside world, so the rest of the app stays testable on a
 //! `TestBackend` without it.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -20,9 +22,12 @@ use super::{Action, App, Opener, Request};
 
 /// How often the loop looks for a termination signal while no key arrives.
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
-/// How often the loop takes a running search's results (or the graph being built) while no key
-/// arrives.
+/// How often the loop takes a running search's results, or looks for the graph being built or a
+/// finished rebuild, while no key arrives.
 const SEARCH_POLL: Duration = Duration::from_millis(30);
+/// How often the loop takes the file watcher's changes while no key arrives: they come at most
+/// every [`crate::live::QUIET`] anyway.
+const WATCH_POLL: Duration = Duration::from_millis(50);
 
 /// The terminal in browser state: raw mode, alternate screen, mouse capture. Dropping it puts the
 /// terminal back, so an early `?` return restores it too.
@@ -106,16 +111,27 @@ pub fn run(app: &mut App) -> io::Result<()> {
         // drawn as it comes.
         let mut woken = false;
         loop {
+            // Busy: a search is sending results or the graph is being built.
             let searching = app.busy();
-            let wait = if searching { SEARCH_POLL } else { SIGNAL_POLL };
+            let wait = if searching || app.rebuilding() {
+                SEARCH_POLL
+            } else if app.watching() {
+                WATCH_POLL
+            } else {
+                SIGNAL_POLL
+            };
             if event::poll(wait)? {
                 break;
             }
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
+            let generation = app.generation();
+            app.update(Action::Live);
             if searching {
                 app.update(Action::Pump);
+            }
+            if searching || app.generation() != generation || app.has_request() {
                 woken = true;
                 break;
             }
@@ -135,6 +151,8 @@ pub fn run(app: &mut App) -> io::Result<()> {
         if app.busy() {
             app.update(Action::Pump);
         }
+        // Keys held down never let the poll above time out: take the vault's changes here too.
+        app.update(Action::Live);
         if let Some(request) = app.take_request() {
             match request {
                 Request::Suspend => {
@@ -143,8 +161,58 @@ pub fn run(app: &mut App) -> io::Result<()> {
                     signal_hook::low_level::raise(SIGTSTP)?;
                     session.resume()?;
                 }
+                Request::Edit { file, path, line } => {
+                    session.leave();
+                    let outcome = run_editor(&file, line);
+                    session.resume()?;
+                    // The terminal may have been resized while the editor had it.
+                    let size = session.terminal.size()?;
+                    app.handle_event(Event::Resize(size.width, size.height));
+                    app.finish_edit(&path, outcome);
+                }
             }
         }
+    }
+}
+
+/// The user's editor: `$VISUAL`, else `$EDITOR`, else `vi`, as git picks it.
+pub fn editor() -> String {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+/// Runs the user's editor on `file` and waits for it, with `+LINE` for the editors that accept it.
+/// The editor may carry arguments (`code -w`), so on Unix it runs through the shell as git runs
+/// it: `sh -c '$EDITOR "$@"' sh +LINE FILE`. Says why when it cannot start or exits with an error.
+pub fn run_editor(file: &Path, line: usize) -> Result<(), String> {
+    let editor = editor();
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    if super::accepts_plus_line(&editor) {
+        args.push(format!("+{line}").into());
+    }
+    args.push(file.as_os_str().to_owned());
+    let mut cmd = if cfg!(windows) {
+        let mut words = editor.split_whitespace();
+        let mut c = Command::new(words.next().unwrap_or("notepad"));
+        c.args(words);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(format!("{editor} \"$@\"")).arg("sh");
+        c
+    };
+    let status = cmd
+        .args(&args)
+        .status()
+        .map_err(|e| format!("cannot run {editor}: {e}"))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(127) => Err(format!("cannot run {editor}: command not found")),
+        Some(code) => Err(format!("{editor} exited with status {code}")),
+        None => Err(format!("{editor} was stopped by a signal")),
     }
 }
 

@@ -7,7 +7,6 @@ use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthChar;
 
 use crate::app::{App, Focus, Marks, Mode};
-use crate::commands::sanitize;
 use crate::render::Rendered;
 use crate::theme;
 
@@ -30,8 +29,7 @@ impl Widget for &NotePane<'_> {
             placeholder(app, super::note_text_area(area), buf);
             return;
         };
-        let note = &app.loaded.vault.notes[v.note];
-        let title = format!(" {} ", sanitize(&note.title));
+        let title = format!(" {} ", app.view_title(v.note));
         let block = super::pane_block(title, focused);
         block.render(area, buf);
         let text = super::note_text_area(area);

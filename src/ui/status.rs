@@ -8,7 +8,6 @@ use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, MessageKind};
-use crate::commands::sanitize;
 use crate::theme;
 
 /// The status bar, drawn from the app's state.
@@ -83,7 +82,7 @@ impl Widget for &StatusBar<'_> {
                     (
                         format!(
                             "{} · {} link{} · {} backlink{}",
-                            sanitize(&app.loaded.vault.notes[v.note].path),
+                            app.view_path(v.note),
                             links,
                             if links == 1 { "" } else { "s" },
                             back,
