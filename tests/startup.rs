@@ -190,3 +190,25 @@ fn a_failed_load_keeps_the_list_and_says_why() {
     assert!(!ui.app.loading());
     assert!(ui.screen().contains("Loading the vault stopped"));
 }
+
+/// A change the watcher reports while the first load runs waits for it, and is applied after it:
+/// the load may have read the file before the change.
+#[test]
+fn changes_during_the_first_load_are_applied_after_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::write(dir.join("a.md"), "# a\n").expect("write");
+    std::fs::write(dir.join("b.md"), "# b\n").expect("write");
+    let (mut ui, tx) = Ui::listing(dir);
+    // The load reads the vault as it was...
+    let before = full(dir);
+    // ...then a.md gains a link, which the watcher reports before the load is delivered.
+    std::fs::write(dir.join("a.md"), "# a\n[[b]]\n").expect("write");
+    ui.app.apply_changes(engram::live::look(dir, "a.md"));
+    assert!(ui.app.loading(), "still on the listing");
+    tx.send(Ok(Prepared::new(before))).expect("send");
+    ui.app.update(Action::Pump);
+    let loaded = ui.app.loaded();
+    let b = loaded.vault.note_by_path("b.md").expect("b");
+    assert_eq!(loaded.graph.backlinks[b].len(), 1, "the change was applied");
+}
