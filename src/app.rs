@@ -33,7 +33,7 @@ use keymap::Context;
 pub use find::{Find, Marks, Searching};
 pub use live::{accepts_plus_line, Prepared, Rebuilds};
 pub use paging::Held;
-pub use swap::LoadResult;
+pub use swap::Startup;
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -490,7 +490,7 @@ pub struct App {
     title_rank: Vec<u32>,
     /// Where the whole vault and graph will come from while they are built on a thread
     /// (see [`App::load_in_background`]).
-    loading: Option<std::sync::mpsc::Receiver<swap::LoadResult>>,
+    loading: Option<std::sync::mpsc::Receiver<swap::Startup>>,
 }
 
 /// The first source line shown at `row`.

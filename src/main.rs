@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use engram::app::{self, App};
+use engram::app::{self, App, Startup};
 use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
 use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
 use engram::live::Watcher;
@@ -38,12 +38,7 @@ fn run(cli: Cli) -> io::Result<u8> {
         cache_dir: None,
     };
     let Some(command) = &cli.command else {
-        // The watcher starts before anything is read, so a change made while the vault loads is
-        // not missed (it is applied again, which changes nothing when the load already saw it).
-        // Only the browser watches.
-        let watch = (!cli.browse.no_watch && dir.is_dir())
-            .then(|| Watcher::start(&dir).map_err(|e| e.to_string()));
-        return browse(&dir, options, &cli.browse, watch);
+        return browse(&dir, options, &cli.browse);
     };
     let vault = match Vault::load_with(&dir, &options) {
         Ok(v) => v,
@@ -86,22 +81,22 @@ fn run(cli: Cli) -> io::Result<u8> {
 /// one-line message on a normal screen rather than a garbled full-screen one.
 ///
 /// The first frame does not wait for the graph: the note list is drawn from a scan of the folder
-/// (or the index cache's list), while a thread loads and parses the vault and builds the graph,
-/// which the browser takes in when it arrives. `--open` resolves its note against the whole graph
-/// (it may name an alias), so it loads first.
-fn browse(
-    dir: &Path,
-    options: LoadOptions,
-    args: &BrowseArgs,
-    watch: Option<Result<Watcher, String>>,
-) -> io::Result<u8> {
+/// (or the index cache's list), while a thread starts the file watcher, then loads and parses the
+/// vault and builds the graph, which the browser takes in when it arrives. The watcher starts
+/// before anything is read, so a change made while the vault loads is not missed (it is applied
+/// again, which changes nothing when the load already saw it). `--open` resolves its note against
+/// the whole graph (it may name an alias), so it loads first. Only the browser watches.
+fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8> {
+    let watch = !args.no_watch;
     let load_options = options.clone();
     let load = move |dir: &Path| match Vault::load_with(dir, &load_options) {
         Ok(v) => Ok(Loaded::new(v)),
         Err(e) => Err(e.to_string()),
     };
-    let (start, open, rx) = match &args.open {
+    let start_watcher = |dir: &Path| Watcher::start(dir).map_err(|e| e.to_string());
+    let (start, open, watcher) = match &args.open {
         Some(name) => {
+            let watcher = watch.then(|| start_watcher(dir));
             let loaded = match load(dir) {
                 Ok(l) => l,
                 Err(e) => {
@@ -116,7 +111,7 @@ fn browse(
                 );
                 return Ok(EXIT_ERROR);
             };
-            (loaded, Some(note), None)
+            (loaded, Some(note), watcher)
         }
         None => {
             let listing = match Vault::scan(dir, &options) {
@@ -126,7 +121,7 @@ fn browse(
                     return Ok(EXIT_ERROR);
                 }
             };
-            (Loaded::listing(listing), None, Some(dir.to_path_buf()))
+            (Loaded::listing(listing), None, None)
         }
     };
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
@@ -136,11 +131,12 @@ fn browse(
         );
         return Ok(EXIT_ERROR);
     }
-    let (watcher, watch_error) = match watch {
+    let (watcher, watch_error) = match watcher {
         Some(Ok(w)) => (Some(w), None),
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
     };
+    let listing = open.is_none();
     let mut app = App::new(
         start,
         app::Options {
@@ -152,11 +148,16 @@ fn browse(
             ..app::Options::default()
         },
     );
-    if let Some(dir) = rx {
+    if listing {
         let (tx, rx) = mpsc::channel();
+        let dir = dir.to_path_buf();
         std::thread::spawn(move || {
             // The browser may have quit already; then nobody listens.
-            let _ = tx.send(load(&dir).map(app::Prepared::new));
+            if watch {
+                let _ = tx.send(Startup::Watcher(start_watcher(&dir)));
+            }
+            let ready = load(&dir).map(|l| Box::new(app::Prepared::new(l)));
+            let _ = tx.send(Startup::Loaded(ready));
         });
         app.load_in_background(rx);
     }

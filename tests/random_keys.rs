@@ -24,7 +24,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use engram::app::keymap::{self, BINDINGS};
-use engram::app::{Action, App, LoadResult, Mode, Options, Prepared, Request};
+use engram::app::{Action, App, Mode, Options, Prepared, Request, Startup};
 use engram::commands::Loaded;
 use engram::vault::Vault;
 
@@ -240,7 +240,7 @@ struct Driver<'a> {
     recent: VecDeque<String>,
     /// While the app runs on a listing: where its graph comes from, and after how many more
     /// events it is delivered.
-    pending: Option<(mpsc::Sender<LoadResult>, usize)>,
+    pending: Option<(mpsc::Sender<Startup>, usize)>,
 }
 
 fn copy(l: &Loaded) -> Loaded {
@@ -320,7 +320,10 @@ impl<'a> Driver<'a> {
         if let Some((tx, left)) = self.pending.take() {
             if left == 0 {
                 // The graph arrives between two events, as the event loop pumps it.
-                tx.send(Ok(Prepared::new(copy(self.loaded)))).expect("send");
+                tx.send(Startup::Loaded(Ok(Box::new(Prepared::new(copy(
+                    self.loaded,
+                ))))))
+                .expect("send");
                 self.app.update(Action::Pump);
                 assert!(!self.app.loading(), "the graph was taken in");
             } else {

@@ -9,7 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use engram::app::{Action, App, Focus, LoadResult, Options, Prepared};
+use engram::app::{Action, App, Focus, Options, Prepared, Startup};
 use engram::commands::Loaded;
 use engram::vault::{LoadOptions, Vault};
 
@@ -22,7 +22,7 @@ struct Ui {
 
 impl Ui {
     /// The browser on `notes/`'s listing, with the whole load to be sent on the returned channel.
-    fn listing(dir: &Path) -> (Ui, mpsc::Sender<LoadResult>) {
+    fn listing(dir: &Path) -> (Ui, mpsc::Sender<Startup>) {
         let listing = Vault::scan(dir, &LoadOptions::default()).expect("scan");
         let mut app = App::new(Loaded::listing(listing), Options::default());
         let (tx, rx) = mpsc::channel();
@@ -108,7 +108,8 @@ fn the_list_answers_keys_before_the_graph_and_keeps_the_place_after() {
     let backlinks = loaded.graph.backlinks[seed].len();
     assert!(backlinks > 0);
     let title = loaded.vault.notes[seed].title.clone();
-    tx.send(Ok(Prepared::new(loaded))).expect("send");
+    tx.send(Startup::Loaded(Ok(Box::new(Prepared::new(loaded)))))
+        .expect("send");
     ui.app.update(Action::Pump);
 
     assert!(!ui.app.loading() && !ui.app.busy());
@@ -156,7 +157,8 @@ fn a_stale_listing_is_replaced_by_path_and_vanished_notes_are_marked() {
     // Meanwhile `a.md` was deleted and `0.md` added, shifting every index.
     std::fs::remove_file(dir.join("a.md")).expect("remove");
     std::fs::write(dir.join("0.md"), "# zero\n[[b]]\n").expect("write");
-    tx.send(Ok(Prepared::new(full(dir)))).expect("send");
+    tx.send(Startup::Loaded(Ok(Box::new(Prepared::new(full(dir))))))
+        .expect("send");
     ui.app.update(Action::Pump);
 
     assert_eq!(ui.open_path(), Some("c.md"));
@@ -175,7 +177,8 @@ fn a_stale_listing_is_replaced_by_path_and_vanished_notes_are_marked() {
 #[test]
 fn a_failed_load_keeps_the_list_and_says_why() {
     let (mut ui, tx) = Ui::listing(Path::new("notes"));
-    tx.send(Err("the disk went away".into())).expect("send");
+    tx.send(Startup::Loaded(Err("the disk went away".into())))
+        .expect("send");
     ui.app.update(Action::Pump);
     assert!(!ui.app.loading());
     let screen = ui.screen();
@@ -183,6 +186,16 @@ fn a_failed_load_keeps_the_list_and_says_why() {
         screen.contains("Cannot load the vault: the disk went away"),
         "{screen}"
     );
+
+    // A watcher that cannot start is said once; loading goes on.
+    let (mut ui, tx) = Ui::listing(Path::new("notes"));
+    tx.send(Startup::Watcher(Err("no inotify here".into())))
+        .expect("send");
+    ui.app.update(Action::Pump);
+    assert!(ui.app.loading() && !ui.app.watching());
+    assert!(ui
+        .screen()
+        .contains("Not following changes to the vault: no inotify here"));
 
     let (mut ui, tx) = Ui::listing(Path::new("notes"));
     drop(tx);
@@ -206,7 +219,8 @@ fn changes_during_the_first_load_are_applied_after_it() {
     std::fs::write(dir.join("a.md"), "# a\n[[b]]\n").expect("write");
     ui.app.apply_changes(engram::live::look(dir, "a.md"));
     assert!(ui.app.loading(), "still on the listing");
-    tx.send(Ok(Prepared::new(before))).expect("send");
+    tx.send(Startup::Loaded(Ok(Box::new(Prepared::new(before)))))
+        .expect("send");
     ui.app.update(Action::Pump);
     let loaded = ui.app.loaded();
     let b = loaded.vault.note_by_path("b.md").expect("b");

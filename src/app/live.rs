@@ -45,7 +45,7 @@ pub(crate) struct Ghost {
 /// The live-vault state of the app.
 #[derive(Default)]
 pub(crate) struct LiveState {
-    watcher: Option<Watcher>,
+    pub(super) watcher: Option<Watcher>,
     rebuilds: Rebuilds,
     /// A rebuild running beside the UI.
     rebuilding: Option<Receiver<Prepared>>,

@@ -5,11 +5,19 @@
 
 use std::sync::mpsc::{Receiver, TryRecvError};
 
+use crate::live::Watcher;
+
 use super::{App, Prepared};
 
-/// What a background load sends when it ends: the whole vault and graph made ready to browse
-/// ([`Prepared::new`], on the loading thread), or why it failed.
-pub type LoadResult = Result<Prepared, String>;
+/// What the loading thread sends.
+pub enum Startup {
+    /// The file watcher, started (on that thread, where it costs the first frame nothing) before
+    /// the vault is read, so no change is missed; or why it could not start.
+    Watcher(Result<Watcher, String>),
+    /// The whole vault and graph made ready to browse ([`Prepared::new`], on the loading
+    /// thread), or why loading failed. The last message.
+    Loaded(Result<Box<Prepared>, String>),
+}
 
 impl App {
     /// Whether the graph is still being built: the browser shows the note list and opens notes,
@@ -27,27 +35,32 @@ impl App {
     /// Browses the vault and graph that `rx` will deliver, meanwhile showing the one the app was
     /// made with (typically [`Loaded::listing`](crate::commands::Loaded::listing): the note list
     /// alone). Keys keep working; each [`super::Action::Pump`] looks for the delivery.
-    pub fn load_in_background(&mut self, rx: Receiver<LoadResult>) {
+    pub fn load_in_background(&mut self, rx: Receiver<Startup>) {
         self.loading = Some(rx);
     }
 
-    /// Takes in the background load's result if it has arrived.
+    /// Takes in what the loading thread has sent so far.
     pub(super) fn pump_loading(&mut self) {
-        let Some(rx) = &self.loading else { return };
-        match rx.try_recv() {
-            Err(TryRecvError::Empty) => {}
-            Ok(Ok(prepared)) => {
-                self.loading = None;
-                self.swap_in(prepared);
-                self.apply_pending_changes();
-            }
-            Ok(Err(why)) => {
-                self.loading = None;
-                self.warn(format!("Cannot load the vault: {why}"));
-            }
-            Err(TryRecvError::Disconnected) => {
-                self.loading = None;
-                self.warn("Loading the vault stopped before it finished");
+        while let Some(rx) = &self.loading {
+            match rx.try_recv() {
+                Err(TryRecvError::Empty) => return,
+                Ok(Startup::Watcher(Ok(w))) => self.live.watcher = Some(w),
+                Ok(Startup::Watcher(Err(e))) => {
+                    self.warn(format!("Not following changes to the vault: {e}"));
+                }
+                Ok(Startup::Loaded(Ok(prepared))) => {
+                    self.loading = None;
+                    self.swap_in(*prepared);
+                    self.apply_pending_changes();
+                }
+                Ok(Startup::Loaded(Err(why))) => {
+                    self.loading = None;
+                    self.warn(format!("Cannot load the vault: {why}"));
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.loading = None;
+                    self.warn("Loading the vault stopped before it finished");
+                }
             }
         }
     }
