@@ -208,13 +208,14 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
-/// What a query remembers to answer the next, longer query faster.
+/// What queries remember to answer the next one faster: for each query typed so far that is a
+/// prefix of the last (the keys of one word being typed), the candidates it matched. A longer query
+/// starts from the last pool; after Backspace, from the pool of the query it returns to.
 #[derive(Debug, Clone, Default)]
 pub struct Session {
-    /// The lowercased query the pool belongs to.
-    query: String,
-    /// Candidates (indices) that matched `query`; `None` before the first query.
-    pool: Option<Vec<u32>>,
+    /// (lowercased query, candidates (indices) that matched it), each query extending the one
+    /// before it.
+    pools: Vec<(String, Vec<u32>)>,
 }
 
 impl Session {
@@ -325,18 +326,36 @@ impl Matcher {
         }
         // A candidate that matches the new query matched every prefix of it, so a query that extends
         // the previous one only needs the previous matches.
-        let extends = !session.query.trim().is_empty() && q.starts_with(session.query.as_str());
-        let ids: Vec<u32> = match session.pool.take() {
-            Some(pool) if extends => pool,
-            _ => (0..self.cands.len() as u32).collect(),
+        // Forget the pools of queries the new one does not extend (Backspace, an edit); start from
+        // the pool of the longest query it does.
+        while session
+            .pools
+            .last()
+            .is_some_and(|(p, _)| p.trim().is_empty() || !q.starts_with(p.as_str()))
+        {
+            session.pools.pop();
+        }
+        let all: Vec<u32>;
+        let ids: &[u32] = match session.pools.last() {
+            Some((_, pool)) => pool,
+            None => {
+                all = (0..self.cands.len() as u32).collect();
+                &all
+            }
         };
+        // The quick filter is most of the work on a large vault: on all cores.
+        let quick: Vec<Option<i64>> = ids
+            .par_iter()
+            .with_min_len(4096)
+            .map(|&id| quick_terms(&self.cands[id as usize].lower, &terms))
+            .collect();
         let shortlist = limit.saturating_mul(SHORTLIST_FACTOR).max(SHORTLIST_MIN);
         let mut pool: Vec<u32> = Vec::with_capacity(ids.len());
         let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
         let mut best: Option<Ranked> = None;
-        for id in ids {
+        for (&id, score) in ids.iter().zip(quick) {
             let c = &self.cands[id as usize];
-            let Some(score) = quick_terms(&c.lower, &terms) else {
+            let Some(score) = score else {
                 continue;
             };
             pool.push(id);
@@ -363,8 +382,10 @@ impl Matcher {
         if let Some(b) = best {
             keep(&mut heap, b, shortlist);
         }
-        session.query = q.clone();
-        session.pool = Some(pool);
+        if session.pools.last().is_some_and(|(p, _)| *p == q) {
+            session.pools.pop();
+        }
+        session.pools.push((q.clone(), pool));
 
         // Stage two: the Skim scorer over every matching field of each shortlisted note; match
         // positions only for the notes that are kept.
@@ -571,7 +592,10 @@ mod tests {
         let v = sample();
         let m = Matcher::new(&v);
         let mut s = Session::new();
-        for q in ["t", "to", "too", "tool", "tools", "tool", "l", "li"] {
+        for q in [
+            "t", "to", "too", "tool", "tools", "tool", "too", "to", "tm", "tme", "t", "", "l",
+            "li", "li ", "li t", "li ", "l",
+        ] {
             assert_eq!(m.find_in(&mut s, q, 10), m.find(q, 10), "query {q}");
         }
     }
