@@ -57,8 +57,12 @@ impl Loaded {
             Resolution::Note { note, anchor, .. } => {
                 let n = &self.vault.notes[*note];
                 Some(match anchor {
-                    Anchor::Heading(h) => format!("{}#{}", n.path, n.parsed.headings[*h as usize].text),
-                    Anchor::Block(b) => format!("{}#^{}", n.path, n.parsed.block_ids[*b as usize].id),
+                    Anchor::Heading(h) => {
+                        format!("{}#{}", n.path, n.parsed.headings[*h as usize].text)
+                    }
+                    Anchor::Block(b) => {
+                        format!("{}#^{}", n.path, n.parsed.block_ids[*b as usize].id)
+                    }
                     _ => n.path.clone(),
                 })
             }

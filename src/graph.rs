@@ -547,9 +547,8 @@ pub fn find_heading(headings: &[Heading], chain: &[String]) -> Option<usize> {
 fn anchor(note: &Note, subpath: Option<&Subpath>) -> Anchor {
     match subpath {
         None => Anchor::None,
-        Some(Subpath::Heading(chain)) => {
-            find_heading(&note.parsed.headings, chain).map_or(Anchor::Missing, |h| Anchor::Heading(h as u32))
-        }
+        Some(Subpath::Heading(chain)) => find_heading(&note.parsed.headings, chain)
+            .map_or(Anchor::Missing, |h| Anchor::Heading(h as u32)),
         Some(Subpath::Block(id)) => note
             .parsed
             .block_ids

@@ -38,7 +38,10 @@ pub fn unresolved(graph: &Graph) -> Vec<&UnresolvedTarget> {
 
 /// Where a link is written: the note and the 1-based line, for opening it.
 pub fn link_place(vault: &Vault, r: LinkRef) -> (usize, usize) {
-    (r.note, vault.notes[r.note].parsed.links[r.link].line as usize)
+    (
+        r.note,
+        vault.notes[r.note].parsed.links[r.link].line as usize,
+    )
 }
 
 /// Diagnostics with the note each one is about, when that file is a loaded note (an unreadable file

@@ -97,6 +97,8 @@ fn browse(loaded: Loaded, args: &BrowseArgs) -> io::Result<u8> {
         );
         return Ok(EXIT_ERROR);
     }
+    // Searches read the notes' texts from the pack once it is written; keys are never kept waiting.
+    let _ = engram::textpack::refresh_in_background(&loaded.vault);
     let mut app = App::new(
         loaded,
         app::Options {

@@ -357,5 +357,8 @@ fn scan_lists_the_notes_of_a_load_without_parsing_them() {
     assert!(listed.notes.iter().all(|n| n.parsed.links.is_empty()));
 
     let missing = Vault::scan(&dir.path().join("nowhere"), &LoadOptions::default());
-    assert!(matches!(missing, Err(engram::vault::VaultError::Missing(_))));
+    assert!(matches!(
+        missing,
+        Err(engram::vault::VaultError::Missing(_))
+    ));
 }

@@ -72,7 +72,10 @@ fn r1_basic_forms_and_md_equivalence() {
     assert_eq!(goes(&v, &g, "src.md", 1), "Three laws.md");
     assert_eq!(goes(&v, &g, "src.md", 2), "Three laws.md#Law");
     assert_eq!(l[3].display.as_deref(), Some("shown"));
-    assert_eq!(l[3].subpath.as_deref(), Some(&Subpath::Heading(vec!["Law".into()])));
+    assert_eq!(
+        l[3].subpath.as_deref(),
+        Some(&Subpath::Heading(vec!["Law".into()]))
+    );
 }
 
 #[test]
