@@ -90,8 +90,8 @@ pub struct Note {
     /// Frontmatter properties in file order, values as display text.
     pub properties: Vec<(String, String)>,
     /// Where the file is on disk (empty for in-memory vaults). The text itself is not kept in memory:
-    /// [`Vault::read_text`] reads it again when a note is shown or searched, so a vault takes far
-    /// less memory than its files.
+    /// [`Vault::read_text`] reads it again when a note is shown, and a search takes it from the
+    /// mapped text pack or the file ([`Vault::texts`]), so a vault takes far less memory than its files.
     pub file: PathBuf,
     /// The content is not shown: the file is binary or too large (see the vault's diagnostics).
     pub skipped: bool,
