@@ -269,16 +269,28 @@ const QUERIES: &[&str] = &[
     "zyzzyva",
 ];
 
-/// The process's resident memory now, in MB (`VmRSS`; Linux only, else 0).
-fn rss_mb() -> f64 {
+/// A line of `/proc/self/status` in MB (`VmRSS`, `VmHWM`; Linux only, else 0).
+fn status_mb(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .find_map(|l| l.strip_prefix(key))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The process's resident memory now, in MB.
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// The peak resident memory while `f` runs, in MB: the kernel's high-water mark, reset first.
+fn peak_rss_mb<T>(f: impl FnOnce() -> T) -> f64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    std::hint::black_box(f());
+    status_mb("VmHWM:")
 }
 
 fn bench_vault(name: &str, dir: &Path) {
@@ -378,9 +390,15 @@ fn bench_vault(name: &str, dir: &Path) {
     drop(mapped);
     let rss_after = rss_mb();
     println!();
+    let dopamine = Query::parse("dopamine").expect("query");
+    let peak_files = peak_rss_mb(|| search_all(&vault, &dopamine).len());
+    let peak_pack = peak_rss_mb(|| search_all(&packed, &dopamine).len());
+    let rss_end = rss_mb();
     println!(
         "RSS: {rss_before:.0} MB before a search; {rss_mapped:.0} MB with every page of the pack \
-         mapped and touched ({touched} pages); {rss_after:.0} MB once the search's map is dropped."
+         mapped and touched ({touched} pages) and not released; {rss_after:.0} MB once that map is \
+         dropped. Peak during a `dopamine` search: {peak_files:.0} MB reading files, \
+         {peak_pack:.0} MB from the pack (chunks released as searched); {rss_end:.0} MB after."
     );
     println!();
     // The matcher alone, on texts already in memory: what a search costs beyond reading files.

@@ -181,8 +181,9 @@ pub fn search(
     mut sink: impl FnMut(Hit),
 ) -> SearchReport {
     let m = Matcher::new(query);
-    // Mapped for this search only: dropping it at the end gives the pages back (issue 6).
-    let texts = vault.texts();
+    // Mapped for this search only, each chunk's pages released once it is searched, so resident
+    // memory grows by a chunk of texts, not by the vault (issue 6).
+    let mut texts = vault.texts();
     let mut report = SearchReport::default();
     let mut start = 0;
     let mut chunk = FIRST_CHUNK;
@@ -198,6 +199,7 @@ pub fn search(
                 search_note(vault, &texts, i, &m, s, cancel)
             })
             .collect();
+        texts.release(start..end);
         for r in results {
             // A cancelled search hands over nothing more, even from notes already searched.
             if cancel.is_cancelled() {

@@ -258,6 +258,56 @@ impl Mapped {
         let e = self.index.lookup(hint, path, stamp)?;
         self.map.get(e.range.clone())
     }
+
+    /// The byte range in the pack of the texts of `notes` (by index in the vault) that the pack
+    /// holds, from the first one's start to the last one's end.
+    pub(crate) fn span(&self, vault: &Vault, notes: Range<usize>) -> Option<Range<usize>> {
+        let mut span: Option<Range<usize>> = None;
+        for i in notes {
+            let n = &vault.notes[i];
+            let stamp = Stamp {
+                size: n.size,
+                modified: n.modified,
+            };
+            if let Some(e) = self.index.lookup(i, &n.path, stamp) {
+                span = Some(match span {
+                    Some(s) => s.start.min(e.range.start)..s.end.max(e.range.end),
+                    None => e.range.clone(),
+                });
+            }
+        }
+        span
+    }
+
+    /// Takes the pages of `bytes` out of the process's resident memory: a search releases each
+    /// chunk of notes once it is done with it, so that its resident memory grows by a chunk or two
+    /// rather than by the whole pack (issue 6). The pages stay in the page cache; touching them
+    /// again maps them again with the same bytes. Errors are ignored: the pages then simply stay.
+    #[allow(unsafe_code)]
+    pub(crate) fn release(&mut self, bytes: Range<usize>) {
+        // Whole pages only, for any page size up to 64 KiB; a page shared with a note outside the
+        // range is released too and comes back on its next touch.
+        const ALIGN: usize = 64 << 10;
+        let start = bytes.start / ALIGN * ALIGN;
+        let end = bytes
+            .end
+            .div_ceil(ALIGN)
+            .saturating_mul(ALIGN)
+            .min(self.map.len());
+        if start >= end {
+            return;
+        }
+        #[cfg(unix)]
+        // SAFETY: `&mut self` proves that no text borrowed from this map is alive. The map is a
+        // read-only shared mapping of a file (not anonymous or private memory), so MADV_DONTNEED only
+        // drops this process's page-table entries: the next access reads the same page of the same
+        // file from the page cache, and no byte the program can observe changes. The range lies
+        // within the map.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+        };
+    }
 }
 
 #[derive(Debug, Default)]

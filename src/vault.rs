@@ -562,6 +562,17 @@ impl Texts<'_> {
         self.pack.is_some()
     }
 
+    /// Takes the pack's pages holding the texts of `notes` out of the process's resident memory
+    /// (they stay in the page cache): for a search that is done with those notes. Needs `&mut`, so
+    /// no text borrowed from the pack is alive.
+    pub fn release(&mut self, notes: std::ops::Range<usize>) {
+        if let Some(pack) = self.pack.as_mut() {
+            if let Some(span) = pack.span(self.vault, notes) {
+                pack.release(span);
+            }
+        }
+    }
+
     /// The text of note `note`: from the pack when its entry has the note's size and modification
     /// time (and was not written racily), else read from the file into `buf`.
     pub fn get<'a>(&'a self, note: usize, buf: &'a mut Vec<u8>) -> Result<Text<'a>, ReadError> {
