@@ -255,8 +255,14 @@ impl Mapped {
     }
 
     fn bytes(&self, hint: usize, path: &str, stamp: Stamp) -> Option<&[u8]> {
-        let e = self.index.lookup(hint, path, stamp)?;
-        self.map.get(e.range.clone())
+        self.map.get(self.range(hint, path, stamp)?)
+    }
+
+    /// Where in the map the text of a note with `path` and `stamp` is, when the pack holds it.
+    fn range(&self, hint: usize, path: &str, stamp: Stamp) -> Option<Range<usize>> {
+        self.index
+            .lookup(hint, path, stamp)
+            .map(|e| e.range.clone())
     }
 
     /// The byte range in the pack of the texts of `notes` (by index in the vault) that the pack
@@ -458,7 +464,7 @@ fn refresh_notes(slot: &Slot, notes: Vec<Want>) -> Result<Refresh, PackError> {
     let Some(place) = &slot.place else {
         return Ok(Refresh::Off);
     };
-    let old = slot.map();
+    let mut old = slot.map();
     let fresh = old.as_ref().is_some_and(|o| {
         o.index.entries.len() == notes.len()
             && notes
@@ -484,7 +490,7 @@ fn refresh_notes(slot: &Slot, notes: Vec<Want>) -> Result<Refresh, PackError> {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     sweep_temps(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = write(&tmp, &place.canonical, &notes, old.as_ref());
+    let result = write(&tmp, &place.canonical, &notes, old.as_mut());
     match result {
         Ok(refresh) => {
             fs::rename(&tmp, &place.file).map_err(|e| {
@@ -506,8 +512,11 @@ fn write(
     tmp: &Path,
     canonical: &Path,
     notes: &[Want],
-    old: Option<&Mapped>,
+    mut old: Option<&mut Mapped>,
 ) -> io::Result<Refresh> {
+    // The old pack's pages copied from are released every 256 KiB (a test vault's pack is larger), so that a refresh in a
+    // running browser does not hold a vault's worth of mapped pages (issue 6).
+    const RELEASE_EVERY: usize = 256 << 10;
     // Taken before any file is read: an entry whose file was modified within the racy window of
     // this moment is not trusted by readers.
     let scan_start = SystemTime::now();
@@ -528,26 +537,43 @@ fn write(
     let mut reused = 0usize;
     let mut offset = 0u64;
     let mut buf = Vec::new();
+    let mut held: Option<Range<usize>> = None;
     for (i, n) in notes.iter().enumerate() {
-        let (stamp, bytes) = match old.and_then(|o| o.bytes(i, &n.path, n.stamp)) {
-            Some(b) => {
+        let from_old = old
+            .as_deref()
+            .and_then(|o| Some((o.range(i, &n.path, n.stamp)?, o)));
+        let (stamp, len) = match from_old {
+            Some((r, o)) => {
+                out.write_all(&o.map[r.clone()])?;
                 reused += 1;
-                (n.stamp, b)
+                let len = r.len();
+                held = Some(match held {
+                    Some(h) => h.start.min(r.start)..h.end.max(r.end),
+                    None => r,
+                });
+                (n.stamp, len)
             }
             None => match read_note(&n.file, &mut buf) {
-                Some(stamp) => (stamp, buf.as_slice()),
+                Some(stamp) => {
+                    out.write_all(&buf)?;
+                    (stamp, buf.len())
+                }
                 None => continue,
             },
         };
-        out.write_all(bytes)?;
+        if held.as_ref().is_some_and(|h| h.len() >= RELEASE_EVERY) {
+            if let (Some(o), Some(h)) = (old.as_deref_mut(), held.take()) {
+                o.release(h);
+            }
+        }
         let (secs, nanos) = cache::split_time(stamp.modified);
         cache::put_str(&mut entries, &n.path);
         cache::put_varint(&mut entries, stamp.size);
         cache::put_varint(&mut entries, secs);
         cache::put_varint(&mut entries, u64::from(nanos));
         cache::put_varint(&mut entries, offset);
-        cache::put_varint(&mut entries, bytes.len() as u64);
-        offset += bytes.len() as u64;
+        cache::put_varint(&mut entries, len as u64);
+        offset += len as u64;
         count += 1;
     }
     cache::put_varint(&mut index, count as u64);
