@@ -240,9 +240,23 @@ fn a_changed_note_is_read_from_its_file_not_the_pack() {
     );
     assert!(listing(&v, "\"no stripes\"").is_empty());
 
-    // The refresh rewrites the pack, reading only the two changed notes.
+    // The refresh rewrites the pack, reading only the two changed notes and copying the others
+    // (releasing the old pack's pages as it goes) byte for byte.
     let (_, reused) = written(textpack::refresh(&v).expect("refresh"));
     assert_eq!(reused, v.notes.len() - 1 - 2);
+    let texts = v.texts();
+    let mut buf = Vec::new();
+    for (i, n) in v.notes.iter().enumerate().filter(|(_, n)| !n.skipped) {
+        let t = texts.get(i, &mut buf).expect("text");
+        assert!(t.from_pack, "{}", n.path);
+        assert_eq!(
+            t.bytes,
+            fs::read(&n.file).expect("read").as_slice(),
+            "{}",
+            n.path
+        );
+    }
+    drop(texts);
     let r = report(&v, "stripez");
     assert_eq!((r.matched_notes, r.from_pack), (2, r.notes_read - SKIPPED));
 }
