@@ -687,3 +687,80 @@ fn hubermanlab_figures_hold_when_searching_from_the_pack() {
     assert_eq!(figures("section:(dopamine serotonin)"), (168, 79));
     assert_eq!(figures("match-case:videoId"), (1116, 1116));
 }
+
+/// The browser writes the pack on a background thread once the vault is loaded: the file appears
+/// while the browser runs, keys still work, and searches then read every text from it.
+#[test]
+fn the_browser_writes_the_pack_in_the_background() {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    use std::time::Instant;
+
+    let dir = vault();
+    let home = dir.path().join("xdg");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_engram"));
+    cmd.arg("--vault");
+    cmd.arg(root(&dir));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_CACHE_HOME", &home);
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn engram");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let mut writer = pair.master.take_writer().expect("pty writer");
+    // Drain the pty, or the browser blocks drawing.
+    let drain = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+    });
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let pack = loop {
+        if let Some(p) = packs(&home).into_iter().next() {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "no pack written within 20 s");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    writer.write_all(b"q").expect("type");
+    writer.flush().expect("flush");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("engram did not quit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+    drop(pair.master);
+    let _ = drain.join();
+
+    assert!(pack.starts_with(home.join("engram")));
+    let v = Vault::load_with(
+        &root(&dir),
+        &LoadOptions {
+            cache: true,
+            cache_dir: Some(home.join("engram")),
+        },
+    )
+    .expect("load");
+    assert_eq!(textpack::refresh(&v).expect("refresh"), Refresh::Fresh);
+    let r = report(&v, "zebra");
+    assert_eq!(r.from_pack, r.notes_read - SKIPPED);
+    let temps: Vec<PathBuf> = files(&home)
+        .into_iter()
+        .filter(|f| f.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
