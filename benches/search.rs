@@ -9,8 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use engram::fulltext::{search_all, Folded, Matcher, Query};
-use engram::vault::Vault;
+use engram::fulltext::{search, search_all, Cancel, Folded, Matcher, Query};
+use engram::textpack::{self, Refresh};
+use engram::vault::{LoadOptions, Vault};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use rayon::prelude::*;
@@ -268,8 +269,42 @@ const QUERIES: &[&str] = &[
     "zyzzyva",
 ];
 
+/// A line of `/proc/self/status` in MB (`VmRSS`, `VmHWM`; Linux only, else 0).
+fn status_mb(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The process's resident memory now, in MB.
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// The peak resident memory while `f` runs, in MB: the kernel's high-water mark, reset first.
+fn peak_rss_mb<T>(f: impl FnOnce() -> T) -> f64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    std::hint::black_box(f());
+    status_mb("VmHWM:")
+}
+
 fn bench_vault(name: &str, dir: &Path) {
     let (load, vault) = time(1, || Vault::load(dir).expect("load"));
+    // The same vault with a text pack, in a cache folder of the benchmark's own.
+    let cache_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("engram-bench-cache");
+    let options = LoadOptions {
+        cache: true,
+        cache_dir: Some(cache_dir),
+    };
+    let packed = Vault::load_with(dir, &options).expect("load with the cache");
+    let (pack_write, refreshed) = time(1, || textpack::refresh(&packed).expect("write the pack"));
+    let pack_file = packed.pack_file().expect("pack place").to_path_buf();
+    let pack_mb = std::fs::metadata(&pack_file).map_or(0, |m| m.len()) as f64 / 1e6;
     let paths: Vec<PathBuf> = vault.notes.iter().map(|n| n.file.clone()).collect();
     let (read, texts) = time(3, || {
         paths
@@ -326,6 +361,45 @@ fn bench_vault(name: &str, dir: &Path) {
         "| **baseline**: memmem `dopamine` over in-memory bytes (1 core, {found} found) | {} | 1.0 |",
         ms(scan)
     );
+    let written = match refreshed {
+        Refresh::Written { .. } => "written",
+        Refresh::Fresh => "already fresh",
+        Refresh::Off => "off",
+    };
+    println!(
+        "| write the text pack ({written}, {pack_mb:.1} MB, 1 core) | {} | {} |",
+        ms(pack_write),
+        ratio(pack_write)
+    );
+    // Resident memory with the pack's pages mapped (as during a search) and after the map is
+    // dropped (as after one).
+    let rss_before = rss_mb();
+    let mapped = packed.texts();
+    let mut buf = Vec::new();
+    // One byte read from every page, summed so that the reads are not optimised away.
+    let (touched, sum) = (0..packed.notes.len())
+        .map(|i| {
+            mapped.get(i, &mut buf).map_or((0, 0), |t| {
+                let bytes = t.bytes.iter().step_by(4096);
+                (bytes.len(), bytes.map(|&b| usize::from(b)).sum::<usize>())
+            })
+        })
+        .fold((0usize, 0usize), |a, b| (a.0 + b.0, a.1.wrapping_add(b.1)));
+    std::hint::black_box(sum);
+    let rss_mapped = rss_mb();
+    drop(mapped);
+    let rss_after = rss_mb();
+    println!();
+    let dopamine = Query::parse("dopamine").expect("query");
+    let peak_files = peak_rss_mb(|| search_all(&vault, &dopamine).len());
+    let peak_pack = peak_rss_mb(|| search_all(&packed, &dopamine).len());
+    let rss_end = rss_mb();
+    println!(
+        "RSS: {rss_before:.0} MB before a search; {rss_mapped:.0} MB with every page of the pack \
+         mapped and touched ({touched} pages) and not released; {rss_after:.0} MB once that map is \
+         dropped. Peak during a `dopamine` search: {peak_files:.0} MB reading files, \
+         {peak_pack:.0} MB from the pack (chunks released as searched); {rss_end:.0} MB after."
+    );
     println!();
     // The matcher alone, on texts already in memory: what a search costs beyond reading files.
     let strings: Vec<String> = texts
@@ -333,12 +407,16 @@ fn bench_vault(name: &str, dir: &Path) {
         .map(|t| String::from_utf8(t).expect("utf-8"))
         .collect();
     println!(
-        "| query | `search_all` ms (reads every file again) | × baseline | × re-read | matcher on in-memory texts, ms | × baseline | hits | notes |"
+        "| query | `search_all` ms (reads every file again) | × baseline | × re-read | with the text pack, ms | × baseline | matcher on in-memory texts, ms | × baseline | hits | notes |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for qs in QUERIES {
         let q = Query::parse(qs).expect("query");
         let (d, hits) = time(7, || search_all(&vault, &q));
+        let (dp, packed_hits) = time(7, || search_all(&packed, &q));
+        assert_eq!(packed_hits, hits, "{qs}: the same hits from the pack");
+        let r = search(&packed, &q, &Cancel::new(), |_| {});
+        assert_eq!(r.from_pack, r.notes_read, "{qs}: every text from the pack");
         let m = Matcher::new(&q);
         let (dm, _) = time(7, || {
             strings
@@ -352,11 +430,13 @@ fn bench_vault(name: &str, dir: &Path) {
         let mut notes: Vec<usize> = hits.iter().map(|h| h.note).collect();
         notes.dedup();
         println!(
-            "| `{}` | {} | {} | {:.1} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {:.1} | {} | {} | {} | {} | {} | {} |",
             qs.replace('|', "\\|"),
             ms(d),
             ratio(d),
             d.as_secs_f64() / reread.as_secs_f64(),
+            ms(dp),
+            ratio(dp),
             ms(dm),
             ratio(dm),
             hits.len(),

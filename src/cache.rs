@@ -35,7 +35,7 @@ pub const FORMAT_VERSION: u32 = 3;
 
 /// A file changed within this long before the scan that wrote the cache may have changed again
 /// without its modification time moving (coarse file system clocks); its entry is not trusted.
-const RACY: Duration = Duration::from_secs(2);
+pub(crate) const RACY: Duration = Duration::from_secs(2);
 
 /// Why an existing cache file was not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ pub(crate) struct Stamp {
     pub modified: Option<SystemTime>,
 }
 
-fn split_time(t: Option<SystemTime>) -> (u64, u32) {
+pub(crate) fn split_time(t: Option<SystemTime>) -> (u64, u32) {
     // Times before 1970 are recorded as absent, which makes their notes always re-parsed.
     match t.and_then(|t| t.duration_since(UNIX_EPOCH).ok()) {
         Some(d) => (d.as_secs() + 1, d.subsec_nanos()),
@@ -118,7 +118,7 @@ fn split_time(t: Option<SystemTime>) -> (u64, u32) {
     }
 }
 
-fn join_time(secs: u64, nanos: u32) -> Option<SystemTime> {
+pub(crate) fn join_time(secs: u64, nanos: u32) -> Option<SystemTime> {
     (secs > 0).then(|| UNIX_EPOCH + Duration::new(secs - 1, nanos))
 }
 
@@ -340,7 +340,7 @@ pub(crate) fn write(
 
 // ---- encoding -------------------------------------------------------------------------------
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -348,7 +348,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
     put_varint(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
 }
@@ -457,14 +457,14 @@ fn encode_note(w: &mut Vec<u8>, n: &Note, diags: &[Diagnostic]) {
 // ---- decoding -------------------------------------------------------------------------------
 
 /// Reads the encoding back; every read is bounds-checked, so corrupt bytes are an error, not a panic.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
     end: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8], pos: usize) -> Self {
+    pub(crate) fn new(bytes: &'a [u8], pos: usize) -> Self {
         Reader {
             bytes,
             pos,
@@ -478,7 +478,7 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
-    fn u32_le(&mut self) -> Result<u32, CacheProblem> {
+    pub(crate) fn u32_le(&mut self) -> Result<u32, CacheProblem> {
         let b = self
             .bytes
             .get(self.pos..self.pos + 4)
@@ -487,7 +487,7 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn varint(&mut self) -> Result<u64, CacheProblem> {
+    pub(crate) fn varint(&mut self) -> Result<u64, CacheProblem> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.u8()?;
@@ -499,7 +499,7 @@ impl<'a> Reader<'a> {
         Err(CacheProblem::Corrupt)
     }
 
-    fn usize(&mut self) -> Result<usize, CacheProblem> {
+    pub(crate) fn usize(&mut self) -> Result<usize, CacheProblem> {
         usize::try_from(self.varint()?).map_err(|_| CacheProblem::Corrupt)
     }
 
@@ -512,7 +512,7 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 
-    fn str(&mut self) -> Result<&'a str, CacheProblem> {
+    pub(crate) fn str(&mut self) -> Result<&'a str, CacheProblem> {
         let len = self.usize()?;
         let end = self.pos.checked_add(len).ok_or(CacheProblem::Corrupt)?;
         let b = self.bytes.get(self.pos..end).ok_or(CacheProblem::Corrupt)?;

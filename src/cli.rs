@@ -28,8 +28,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub vault: Option<PathBuf>,
 
-    /// Neither read nor write the index cache (kept in $XDG_CACHE_HOME/engram, else ~/.cache/engram):
-    /// parse every note.
+    /// Neither read nor write the index cache and the text pack (kept in $XDG_CACHE_HOME/engram, else
+    /// ~/.cache/engram): parse every note, and read every note's file when searching.
     #[arg(long, global = true)]
     pub no_cache: bool,
 

@@ -1,9 +1,10 @@
 //! Full-text search over a vault in Obsidian's search syntax: the query language ([`Query`]), and a
 //! parallel, cancellable search that streams the matching lines ([`Hit`]s) in path order.
 //!
-//! Note texts are not kept in memory: each search reads every candidate note again
-//! ([`Vault::read_into`], the buffer-reusing form of [`Vault::read_text`]), so memory stays far below
-//! the vault's size. A note is rejected as early and
+//! Note texts are not kept in the process's heap: each search takes every candidate note's text from
+//! the vault's text pack, a file in the cache folder mapped for the search ([`Vault::texts`],
+//! [`crate::textpack`]), or reads it from its file when the pack does not hold it unchanged, so
+//! memory stays far below the vault's size. A note is rejected as early and
 //! as cheaply as possible: first by its path and tags when the query constrains them (no read at all),
 //! then by a `memchr::memmem` scan for the longest literal the query needs (on ASCII-lowercased
 //! bytes when case is ignored; other characters fold through Unicode's lowercase mapping), and only
@@ -33,7 +34,7 @@ use rayon::prelude::*;
 pub use matcher::{fold_into, fold_str, snippet, Folded, Matcher, SNIPPET_CHARS};
 pub use query::{Expr, Field, Query, QueryError, Scope, TaskState, Term};
 
-use crate::vault::{Note, ReadError, Vault};
+use crate::vault::{Note, ReadError, Texts, Vault};
 
 /// One matching line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +83,8 @@ pub struct SearchReport {
     pub notes_read: usize,
     /// Bytes of text read.
     pub bytes_read: u64,
+    /// Of the notes read, those whose text came from the text pack rather than from their file.
+    pub from_pack: usize,
     /// Notes with at least one hit.
     pub matched_notes: usize,
     /// Hits given to the sink.
@@ -100,7 +103,7 @@ const MAX_CHUNK: usize = 1024;
 enum NoteResult {
     Skipped,
     Meta(Vec<Hit>),
-    Read(Vec<Hit>, usize),
+    Read(Vec<Hit>, usize, bool),
     Failed(ReadError),
 }
 
@@ -113,6 +116,7 @@ struct Scratch {
 
 fn search_note(
     vault: &Vault,
+    texts: &Texts<'_>,
     i: usize,
     m: &Matcher,
     s: &mut Scratch,
@@ -129,16 +133,21 @@ fn search_note(
         }
         _ => {}
     }
-    if let Err(e) = vault.read_into(i, &mut s.bytes) {
-        return NoteResult::Failed(e);
-    }
+    let got = match texts.get(i, &mut s.bytes) {
+        Ok(t) => t,
+        Err(e) => return NoteResult::Failed(e),
+    };
     // Invalid UTF-8 is read as `Vault::read_text` reads it, with replacement characters; the
     // strict check first, as it is several times faster than the lossy one on valid text.
-    let text = match std::str::from_utf8(&s.bytes) {
+    let text = match std::str::from_utf8(got.bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => String::from_utf8_lossy(&s.bytes),
+        Err(_) => String::from_utf8_lossy(got.bytes),
     };
-    NoteResult::Read(m.hits(i, note, &text, &mut s.fold), s.bytes.len())
+    NoteResult::Read(
+        m.hits(i, note, &text, &mut s.fold),
+        got.bytes.len(),
+        got.from_pack,
+    )
 }
 
 /// Searches every note on all cores and hands each hit to `sink` on the calling thread, in path
@@ -172,6 +181,9 @@ pub fn search(
     mut sink: impl FnMut(Hit),
 ) -> SearchReport {
     let m = Matcher::new(query);
+    // Mapped for this search only, each chunk's pages released once it is searched, so resident
+    // memory grows by a chunk of texts, not by the vault (issue 6).
+    let mut texts = vault.texts();
     let mut report = SearchReport::default();
     let mut start = 0;
     let mut chunk = FIRST_CHUNK;
@@ -184,9 +196,10 @@ pub fn search(
         let results: Vec<NoteResult> = (start..end)
             .into_par_iter()
             .map_init(Scratch::default, |s, i| {
-                search_note(vault, i, &m, s, cancel)
+                search_note(vault, &texts, i, &m, s, cancel)
             })
             .collect();
+        texts.release(start..end);
         for r in results {
             // A cancelled search hands over nothing more, even from notes already searched.
             if cancel.is_cancelled() {
@@ -199,9 +212,10 @@ pub fn search(
                     continue;
                 }
                 NoteResult::Meta(h) => h,
-                NoteResult::Read(h, bytes) => {
+                NoteResult::Read(h, bytes, from_pack) => {
                     report.notes_read += 1;
                     report.bytes_read += bytes as u64;
+                    report.from_pack += usize::from(from_pack);
                     h
                 }
                 NoteResult::Failed(e) => {

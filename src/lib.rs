@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod render;
 pub mod search;
 pub mod tags;
+pub mod textpack;
 pub mod theme;
 pub mod ui;
 pub mod vault;

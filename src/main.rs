@@ -90,7 +90,13 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
     let watch = !args.no_watch;
     let load_options = options.clone();
     let load = move |dir: &Path| match Vault::load_with(dir, &load_options) {
-        Ok(v) => Ok(Loaded::new(v)),
+        Ok(v) => {
+            let loaded = Loaded::new(v);
+            // Searches read the notes' texts from the pack once it is written (not with
+            // `--no-cache`); keys are never kept waiting.
+            let _ = engram::textpack::refresh_in_background(&loaded.vault);
+            Ok(loaded)
+        }
         Err(e) => Err(e.to_string()),
     };
     let start_watcher = |dir: &Path| Watcher::start(dir).map_err(|e| e.to_string());

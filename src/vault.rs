@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, Cache, CacheReport, CacheStatus, Stamp};
 use crate::markdown::{self, Parsed};
+use crate::textpack;
 
 /// A note bigger than this is not read; it is reported instead (hostile or accidental input).
 pub const MAX_NOTE_BYTES: u64 = 64 << 20;
@@ -89,8 +90,8 @@ pub struct Note {
     /// Frontmatter properties in file order, values as display text.
     pub properties: Vec<(String, String)>,
     /// Where the file is on disk (empty for in-memory vaults). The text itself is not kept in memory:
-    /// [`Vault::read_text`] reads it again when a note is shown or searched, so a vault takes far
-    /// less memory than its files.
+    /// [`Vault::read_text`] reads it again when a note is shown, and a search takes it from the
+    /// mapped text pack or the file ([`Vault::texts`]), so a vault takes far less memory than its files.
     pub file: PathBuf,
     /// The content is not shown: the file is binary or too large (see the vault's diagnostics).
     pub skipped: bool,
@@ -160,6 +161,8 @@ pub struct Vault {
     pub cache: CacheReport,
     /// Texts of an in-memory vault ([`Vault::from_files`]), by note index.
     memory: Vec<String>,
+    /// Where the vault's text pack is (set when loaded with the cache), and its index once read.
+    pub(crate) pack: textpack::Slot,
 }
 
 /// How to load a vault.
@@ -323,6 +326,9 @@ impl Vault {
             })
             .collect();
         diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(&b.kind)));
+        let pack = place
+            .map(|(canonical, file)| textpack::Slot::new(canonical, &file))
+            .unwrap_or_default();
         Ok(Vault {
             root: root.to_path_buf(),
             notes: vault_notes,
@@ -331,6 +337,7 @@ impl Vault {
             load_time: started.elapsed(),
             cache: report,
             memory: Vec::new(),
+            pack,
         })
     }
 
@@ -461,11 +468,29 @@ impl Vault {
         })
     }
 
-    /// Reads a note's bytes into `buf`, replacing its contents, by the rules of [`Vault::read_text`]
-    /// (empty for skipped and binary notes) except that the bytes are not checked as UTF-8. For
-    /// reading many notes in a row, as a search does: the buffer is reused, and a file whose size
-    /// is known from loading is read with one `read` call instead of `fs::read`'s several, which
-    /// matters where system calls are slow.
+    /// The notes' texts for reading many of them in a row, as a search does: from the vault's text
+    /// pack ([`crate::textpack`]) where it holds a note unchanged, mapped until the handle is
+    /// dropped, else from the note's file. Costs an `open`, `fstat` and `mmap` of the pack when
+    /// there is one (its index is read once, and again only when the pack was rewritten).
+    pub fn texts(&self) -> Texts<'_> {
+        let pack = if self.memory.is_empty() {
+            self.pack.map()
+        } else {
+            None
+        };
+        Texts { vault: self, pack }
+    }
+
+    /// The vault's text pack file, when it is loaded with the cache (whether or not the file exists).
+    pub fn pack_file(&self) -> Option<&Path> {
+        self.pack.file()
+    }
+
+    /// Reads a note's bytes from its file into `buf`, replacing its contents, by the rules of
+    /// [`Vault::read_text`] (empty for skipped and binary notes) except that the bytes are not
+    /// checked as UTF-8. The buffer is reused, and a file whose size is known from loading is read
+    /// with one `read` call instead of `fs::read`'s several, which matters where system calls are
+    /// slow. The text pack is not looked at: for many notes, [`Vault::texts`] is faster.
     pub fn read_into(&self, note: usize, buf: &mut Vec<u8>) -> Result<(), ReadError> {
         use std::io::Read;
         buf.clear();
@@ -583,7 +608,65 @@ impl Vault {
             load_time: self.load_time,
             cache: self.cache.clone(),
             memory: Vec::new(),
+            // The pack's entries are checked against each note's size and time, so a note that
+            // changed is read from its file.
+            pack: self.pack.clone(),
         }
+    }
+}
+
+/// The notes' texts for one search, from [`Vault::texts`]: borrowed from the mapped text pack where
+/// it holds a note unchanged, else read from the note's file into a buffer of the caller's.
+#[derive(Debug)]
+pub struct Texts<'v> {
+    vault: &'v Vault,
+    pack: Option<textpack::Mapped>,
+}
+
+/// One note's text from [`Texts::get`].
+#[derive(Debug, Clone, Copy)]
+pub struct Text<'a> {
+    /// The note's bytes, by the rules of [`Vault::read_into`]: empty for skipped and binary notes,
+    /// not checked as UTF-8.
+    pub bytes: &'a [u8],
+    /// The bytes came from the text pack, not from the note's file.
+    pub from_pack: bool,
+}
+
+impl Texts<'_> {
+    /// Whether a text pack is mapped (it may still not hold every note).
+    pub fn has_pack(&self) -> bool {
+        self.pack.is_some()
+    }
+
+    /// Takes the pack's pages holding the texts of `notes` out of the process's resident memory
+    /// (they stay in the page cache): for a search that is done with those notes. Needs `&mut`, so
+    /// no text borrowed from the pack is alive.
+    pub fn release(&mut self, notes: std::ops::Range<usize>) {
+        if let Some(pack) = self.pack.as_mut() {
+            if let Some(span) = pack.span(self.vault, notes) {
+                pack.release(span);
+            }
+        }
+    }
+
+    /// The text of note `note`: from the pack when its entry has the note's size and modification
+    /// time (and was not written racily), else read from the file into `buf`.
+    pub fn get<'a>(&'a self, note: usize, buf: &'a mut Vec<u8>) -> Result<Text<'a>, ReadError> {
+        let n = &self.vault.notes[note];
+        if !n.skipped {
+            if let Some(bytes) = self.pack.as_ref().and_then(|p| p.text(note, n)) {
+                return Ok(Text {
+                    bytes,
+                    from_pack: true,
+                });
+            }
+        }
+        self.vault.read_into(note, buf)?;
+        Ok(Text {
+            bytes: buf.as_slice(),
+            from_pack: false,
+        })
     }
 }
 

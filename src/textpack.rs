@@ -1,0 +1,671 @@
+//! The text pack: every note's raw bytes laid end to end in one file in the user's cache folder,
+//! memory-mapped by a search, so that a full-text query opens no note file (issue 5) while the texts
+//! stay the page cache's pages rather than the process's heap (issue 6).
+//!
+//! One file per vault, beside the index cache: `<cache folder>/<hash of the vault's canonical
+//! path>.texts`. Layout (integers in the index are LEB128 varints, strings a varint length and UTF-8):
+//!
+//! ```text
+//! header   magic "ENGRAMTX" | format version u32 | engram version | canonical vault path
+//! texts    the notes' bytes, end to end, in path order
+//! index    scan start (secs, nanos) | count | per note (path, size, mtime secs, mtime nanos, offset, length)
+//! trailer  index offset u64 | index length u64 | file length u64 | CRC-32 of header and index u32 | magic
+//! ```
+//!
+//! The index follows the texts so that the pack is written in one pass, one note at a time, without
+//! holding the texts in memory or knowing their final sizes beforehand; the fixed-size trailer says
+//! where it is. The CRC covers the header and the index, not the texts: checking 150 MB on every
+//! search would cost as much as the search. A text is trusted, as the index cache trusts a record,
+//! only when the note as loaded has the size and modification time its entry records and that time is
+//! not within [`crate::cache`]'s racy window of the scan that wrote the pack; anything else is read
+//! from its file. A pack that is truncated, fails its checksum, has another format or engram version,
+//! or belongs to another vault is ignored.
+//!
+//! The pack is written only by [`refresh`] / [`refresh_in_background`] (the browser calls the
+//! latter once the vault is loaded), to a temporary file in the cache folder renamed into place, and
+//! only where the index cache may be written: never with `--no-cache`, never into the vault.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use memmap2::Mmap;
+
+use crate::cache::{self, CacheProblem, Reader, Stamp, RACY};
+use crate::vault::{Note, Vault, MAX_NOTE_BYTES};
+
+const MAGIC: &[u8; 8] = b"ENGRAMTX";
+
+/// Bumped whenever the layout changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Index offset, index length, file length, CRC-32, magic.
+const TRAILER: usize = 8 + 8 + 8 + 4 + MAGIC.len();
+
+/// Why the text pack could not be written. A pack that cannot be read is never an error: the texts
+/// are read from their files instead.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// Writing the pack (or its temporary file) failed.
+    #[error("cannot write text pack {path}: {source}")]
+    Write {
+        /// The pack file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+}
+
+/// What [`refresh`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refresh {
+    /// The vault has no pack place: loaded without the cache (`--no-cache`), no cache folder, or a
+    /// cache folder inside the vault.
+    Off,
+    /// The pack already held every note unchanged; nothing was written.
+    Fresh,
+    /// The pack was (re)written.
+    Written {
+        /// Notes in the new pack.
+        notes: usize,
+        /// Of these, notes copied from the previous pack rather than read from their files.
+        reused: usize,
+        /// Bytes of text in the new pack.
+        bytes: u64,
+    },
+}
+
+/// Where a vault's pack lives.
+#[derive(Debug, Clone)]
+struct Place {
+    canonical: PathBuf,
+    file: PathBuf,
+}
+
+/// A file's identity: a pack's index is parsed again only when the file behind its name changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileId {
+    fn of(meta: &fs::Metadata) -> FileId {
+        #[cfg(unix)]
+        let (dev, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (dev, ino) = (0, 0);
+        FileId {
+            dev,
+            ino,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+/// One note's text in the pack.
+#[derive(Debug)]
+struct Entry {
+    path: Box<str>,
+    stamp: Stamp,
+    /// Byte range in the file.
+    range: Range<usize>,
+}
+
+/// A pack's header and index, checked; the texts are mapped separately for each search.
+#[derive(Debug)]
+struct Index {
+    id: FileId,
+    scan_start: Option<SystemTime>,
+    /// Sorted by path.
+    entries: Vec<Entry>,
+}
+
+impl Index {
+    /// Checks a mapped pack of `len` bytes and reads its index.
+    fn parse(bytes: &[u8], id: FileId, canonical_root: &Path) -> Result<Index, CacheProblem> {
+        let len = bytes.len();
+        if len < MAGIC.len() + 4 + TRAILER || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(CacheProblem::Corrupt);
+        }
+        let mut r = Reader::new(&bytes[..len - TRAILER], MAGIC.len());
+        let format = r.u32_le()?;
+        let version = r.str()?;
+        if format != FORMAT_VERSION || version != env!("CARGO_PKG_VERSION") {
+            return Err(CacheProblem::Version);
+        }
+        let vault = r.str()?;
+        let texts_start = r.pos;
+        let t = &bytes[len - TRAILER..];
+        let word = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&t[at..at + 8]);
+            usize::try_from(u64::from_le_bytes(b)).map_err(|_| CacheProblem::Corrupt)
+        };
+        let (index_at, index_len, file_len) = (word(0)?, word(8)?, word(16)?);
+        let sum = [t[24], t[25], t[26], t[27]];
+        if &t[28..] != MAGIC
+            || file_len != len
+            || index_at < texts_start
+            || index_at.checked_add(index_len) != Some(len - TRAILER)
+        {
+            return Err(CacheProblem::Corrupt);
+        }
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&bytes[..texts_start]);
+        crc.update(&bytes[index_at..index_at + index_len]);
+        if crc.finalize().to_le_bytes() != sum {
+            return Err(CacheProblem::Corrupt);
+        }
+        if vault != canonical_root.to_string_lossy() {
+            return Err(CacheProblem::OtherVault);
+        }
+        let mut r = Reader::new(&bytes[..index_at + index_len], index_at);
+        let secs = r.varint()?;
+        let nanos = u32::try_from(r.varint()?).map_err(|_| CacheProblem::Corrupt)?;
+        let scan_start = cache::join_time(secs, nanos);
+        let count = r.usize()?;
+        let mut entries = Vec::with_capacity(count.min(index_len));
+        let texts_len = index_at - texts_start;
+        for _ in 0..count {
+            let path = r.str()?.into();
+            let size = r.varint()?;
+            let secs = r.varint()?;
+            let nanos = u32::try_from(r.varint()?).map_err(|_| CacheProblem::Corrupt)?;
+            let offset = r.usize()?;
+            let text_len = r.usize()?;
+            let end = offset.checked_add(text_len).ok_or(CacheProblem::Corrupt)?;
+            if end > texts_len {
+                return Err(CacheProblem::Corrupt);
+            }
+            entries.push(Entry {
+                path,
+                stamp: Stamp {
+                    size,
+                    modified: cache::join_time(secs, nanos),
+                },
+                range: texts_start + offset..texts_start + end,
+            });
+        }
+        if r.pos != index_at + index_len || !entries.windows(2).all(|w| w[0].path < w[1].path) {
+            return Err(CacheProblem::Corrupt);
+        }
+        Ok(Index {
+            id,
+            scan_start,
+            entries,
+        })
+    }
+
+    /// The entry for `note` when it holds the note's text as loaded: same path, size and
+    /// modification time, and that time safely before the scan that wrote the pack. `hint` is the
+    /// note's index in the vault: the pack lists the same notes in the same order unless the vault
+    /// changed, so the entry is usually found without a search.
+    fn lookup(&self, hint: usize, path: &str, stamp: Stamp) -> Option<&Entry> {
+        let e = match self.entries.get(hint) {
+            Some(e) if *e.path == *path => e,
+            _ => {
+                let i = self
+                    .entries
+                    .binary_search_by(|e| (*e.path).cmp(path))
+                    .ok()?;
+                &self.entries[i]
+            }
+        };
+        (e.stamp == stamp && trusted(stamp.modified, self.scan_start)).then_some(e)
+    }
+}
+
+/// Whether a file modified at `modified` can be trusted unchanged by a pack written by a scan that
+/// started at `scan_start`: the index cache's racy rule.
+fn trusted(modified: Option<SystemTime>, scan_start: Option<SystemTime>) -> bool {
+    match (modified, scan_start) {
+        (Some(m), Some(scan)) => m.checked_add(RACY).is_some_and(|m| m < scan),
+        _ => false,
+    }
+}
+
+/// A pack mapped for one search: dropping it unmaps the texts, so the process's resident memory
+/// goes back to what it was (the pages stay in the page cache for the next search).
+#[derive(Debug)]
+pub(crate) struct Mapped {
+    index: Arc<Index>,
+    map: Mmap,
+}
+
+impl Mapped {
+    /// The text of note `hint` (its index in the vault) from the pack, when the pack holds it
+    /// unchanged.
+    pub(crate) fn text(&self, hint: usize, note: &Note) -> Option<&[u8]> {
+        let stamp = Stamp {
+            size: note.size,
+            modified: note.modified,
+        };
+        self.bytes(hint, &note.path, stamp)
+    }
+
+    fn bytes(&self, hint: usize, path: &str, stamp: Stamp) -> Option<&[u8]> {
+        self.map.get(self.range(hint, path, stamp)?)
+    }
+
+    /// Where in the map the text of a note with `path` and `stamp` is, when the pack holds it.
+    fn range(&self, hint: usize, path: &str, stamp: Stamp) -> Option<Range<usize>> {
+        self.index
+            .lookup(hint, path, stamp)
+            .map(|e| e.range.clone())
+    }
+
+    /// The byte range in the pack of the texts of `notes` (by index in the vault) that the pack
+    /// holds, from the first one's start to the last one's end.
+    pub(crate) fn span(&self, vault: &Vault, notes: Range<usize>) -> Option<Range<usize>> {
+        let mut span: Option<Range<usize>> = None;
+        for i in notes {
+            let n = &vault.notes[i];
+            let stamp = Stamp {
+                size: n.size,
+                modified: n.modified,
+            };
+            if let Some(e) = self.index.lookup(i, &n.path, stamp) {
+                span = Some(match span {
+                    Some(s) => s.start.min(e.range.start)..s.end.max(e.range.end),
+                    None => e.range.clone(),
+                });
+            }
+        }
+        span
+    }
+
+    /// Takes the pages of `bytes` out of the process's resident memory: a search releases each
+    /// chunk of notes once it is done with it, so that its resident memory grows by a chunk or two
+    /// rather than by the whole pack (issue 6). The pages stay in the page cache; touching them
+    /// again maps them again with the same bytes. Errors are ignored: the pages then simply stay.
+    #[allow(unsafe_code)]
+    pub(crate) fn release(&mut self, bytes: Range<usize>) {
+        // Whole pages only, for any page size up to 64 KiB; a page shared with a note outside the
+        // range is released too and comes back on its next touch.
+        const ALIGN: usize = 64 << 10;
+        let start = bytes.start / ALIGN * ALIGN;
+        let end = bytes
+            .end
+            .div_ceil(ALIGN)
+            .saturating_mul(ALIGN)
+            .min(self.map.len());
+        if start >= end {
+            return;
+        }
+        #[cfg(unix)]
+        // SAFETY: `&mut self` proves that no text borrowed from this map is alive. The map is a
+        // read-only shared mapping of a file (not anonymous or private memory), so MADV_DONTNEED only
+        // drops this process's page-table entries: the next access reads the same page of the same
+        // file from the page cache, and no byte the program can observe changes. The range lies
+        // within the map.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+        };
+    }
+}
+
+#[derive(Debug, Default)]
+struct Parsed {
+    /// The index of the last pack mapped, reused while the file is the same.
+    index: Option<Arc<Index>>,
+    /// A file found unusable, not parsed again until it changes.
+    rejected: Option<FileId>,
+}
+
+/// A vault's handle on its text pack: where it is and the index last read from it. Cloning shares
+/// the parsed index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Slot {
+    place: Option<Place>,
+    parsed: Arc<Mutex<Parsed>>,
+}
+
+impl Slot {
+    /// The slot of a vault whose index cache is `cache_file` (the pack goes beside it).
+    pub(crate) fn new(canonical: PathBuf, cache_file: &Path) -> Slot {
+        Slot {
+            place: Some(Place {
+                canonical,
+                file: cache_file.with_extension("texts"),
+            }),
+            parsed: Arc::default(),
+        }
+    }
+
+    /// The pack file, when the vault has a place for one.
+    pub(crate) fn file(&self) -> Option<&Path> {
+        self.place.as_ref().map(|p| p.file.as_path())
+    }
+
+    /// Maps the pack as it is now, or `None` when there is none or it cannot be trusted. Costs an
+    /// `open`, an `fstat` and an `mmap` when the file is the one last seen; its index is read and
+    /// checked again only when the file changed (a newer pack was renamed into place).
+    pub(crate) fn map(&self) -> Option<Mapped> {
+        let place = self.place.as_ref()?;
+        let file = File::open(&place.file).ok()?;
+        let id = FileId::of(&file.metadata().ok()?);
+        let mut parsed = self
+            .parsed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if parsed.rejected == Some(id) {
+            return None;
+        }
+        let map = map_file(&file, id.len)?;
+        if let Some(index) = parsed.index.as_ref().filter(|i| i.id == id) {
+            return Some(Mapped {
+                index: Arc::clone(index),
+                map,
+            });
+        }
+        match Index::parse(&map, id, &place.canonical) {
+            Ok(index) => {
+                let index = Arc::new(index);
+                parsed.index = Some(Arc::clone(&index));
+                parsed.rejected = None;
+                Some(Mapped { index, map })
+            }
+            Err(_) => {
+                parsed.index = None;
+                parsed.rejected = Some(id);
+                None
+            }
+        }
+    }
+}
+
+/// Maps `len` bytes of `file` read-only.
+#[allow(unsafe_code)]
+fn map_file(file: &File, len: u64) -> Option<Mmap> {
+    let len = usize::try_from(len).ok()?;
+    if len == 0 {
+        return None;
+    }
+    // SAFETY: a mapping is undefined behaviour in Rust's model if the file changes under it. The
+    // pack is only ever replaced by renaming a new, complete file over its name (see `write`), which
+    // leaves this inode and its bytes as they are for as long as they are mapped; the mapping is
+    // read-only and private to this process, and never longer than the file measured just before
+    // (the index then checks that length against the length the trailer records). What is left is
+    // another process truncating or rewriting this very file in place while a search runs: the
+    // search would then see other bytes or be killed by SIGBUS. Nothing of engram does that; a user
+    // who edits files in `~/.cache/engram/` by hand during a search can.
+    unsafe { memmap2::MmapOptions::new().len(len).map(file) }.ok()
+}
+
+/// A note to put in the pack.
+#[derive(Debug, Clone)]
+struct Want {
+    path: String,
+    file: PathBuf,
+    stamp: Stamp,
+}
+
+/// The notes whose text a pack should hold: all but those whose content is skipped, in path order.
+fn wanted(vault: &Vault) -> Vec<Want> {
+    vault
+        .notes
+        .iter()
+        .filter(|n| !n.skipped && !n.file.as_os_str().is_empty())
+        .map(|n| Want {
+            path: n.path.clone(),
+            file: n.file.clone(),
+            stamp: Stamp {
+                size: n.size,
+                modified: n.modified,
+            },
+        })
+        .collect()
+}
+
+/// Writes the vault's text pack if it is missing or does not hold every note unchanged; reads every
+/// note that the current pack does not hold. Synchronous: the browser uses
+/// [`refresh_in_background`]. Does nothing for a vault loaded without the cache.
+pub fn refresh(vault: &Vault) -> Result<Refresh, PackError> {
+    refresh_notes(&vault.pack, wanted(vault))
+}
+
+/// Starts [`refresh`] on a thread of its own and returns at once (after copying the notes' paths
+/// and times): the browser calls it once the vault is loaded, so that searches soon read the pack.
+/// `None` when the vault has no place for a pack (`--no-cache`) or no thread could be started.
+pub fn refresh_in_background(vault: &Vault) -> Option<JoinHandle<Result<Refresh, PackError>>> {
+    vault.pack.place.as_ref()?;
+    let slot = vault.pack.clone();
+    let notes = wanted(vault);
+    std::thread::Builder::new()
+        .name("engram-textpack".into())
+        .spawn(move || {
+            // A note modified within the racy window would not be trusted from the pack just
+            // written: waiting (at most that long) lets the pack hold it too.
+            let newest = notes.iter().filter_map(|n| n.stamp.modified).max();
+            if let Some(wait) = newest
+                .and_then(|m| m.checked_add(RACY))
+                .and_then(|m| m.duration_since(SystemTime::now()).ok())
+            {
+                std::thread::sleep(wait.min(RACY) + Duration::from_millis(10));
+            }
+            refresh_notes(&slot, notes)
+        })
+        .ok()
+}
+
+fn refresh_notes(slot: &Slot, notes: Vec<Want>) -> Result<Refresh, PackError> {
+    let Some(place) = &slot.place else {
+        return Ok(Refresh::Off);
+    };
+    let mut old = slot.map();
+    let fresh = old.as_ref().is_some_and(|o| {
+        o.index.entries.len() == notes.len()
+            && notes
+                .iter()
+                .enumerate()
+                .all(|(i, n)| o.bytes(i, &n.path, n.stamp).is_some())
+    });
+    if fresh {
+        return Ok(Refresh::Fresh);
+    }
+    let err = |source| PackError::Write {
+        path: place.file.clone(),
+        source,
+    };
+    let dir = place
+        .file
+        .parent()
+        .ok_or_else(|| err(io::Error::other("pack file has no folder")))?;
+    fs::create_dir_all(dir).map_err(err)?;
+    let name = place
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    sweep_temps(dir, &name);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = write(&tmp, &place.canonical, &notes, old.as_mut());
+    match result {
+        Ok(refresh) => {
+            fs::rename(&tmp, &place.file).map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                err(e)
+            })?;
+            Ok(refresh)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(err(e))
+        }
+    }
+}
+
+/// Writes a complete pack to `tmp`, one note at a time: from the old pack when it holds the note
+/// unchanged, else from the note's file.
+fn write(
+    tmp: &Path,
+    canonical: &Path,
+    notes: &[Want],
+    mut old: Option<&mut Mapped>,
+) -> io::Result<Refresh> {
+    // The old pack's pages copied from are released every 256 KiB (a test vault's pack is larger), so that a refresh in a
+    // running browser does not hold a vault's worth of mapped pages (issue 6).
+    const RELEASE_EVERY: usize = 256 << 10;
+    // Taken before any file is read: an entry whose file was modified within the racy window of
+    // this moment is not trusted by readers.
+    let scan_start = SystemTime::now();
+    let mut header = Vec::with_capacity(128);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    cache::put_str(&mut header, env!("CARGO_PKG_VERSION"));
+    cache::put_str(&mut header, &canonical.to_string_lossy());
+    let mut out = io::BufWriter::with_capacity(1 << 20, File::create(tmp)?);
+    out.write_all(&header)?;
+
+    let mut index = Vec::with_capacity(notes.len() * 48);
+    let (secs, nanos) = cache::split_time(Some(scan_start));
+    cache::put_varint(&mut index, secs);
+    cache::put_varint(&mut index, u64::from(nanos));
+    let mut entries: Vec<u8> = Vec::with_capacity(notes.len() * 48);
+    let mut count = 0usize;
+    let mut reused = 0usize;
+    let mut offset = 0u64;
+    let mut buf = Vec::new();
+    let mut held: Option<Range<usize>> = None;
+    for (i, n) in notes.iter().enumerate() {
+        let from_old = old
+            .as_deref()
+            .and_then(|o| Some((o.range(i, &n.path, n.stamp)?, o)));
+        let (stamp, len) = match from_old {
+            Some((r, o)) => {
+                out.write_all(&o.map[r.clone()])?;
+                reused += 1;
+                let len = r.len();
+                held = Some(match held {
+                    Some(h) => h.start.min(r.start)..h.end.max(r.end),
+                    None => r,
+                });
+                (n.stamp, len)
+            }
+            None => match read_note(&n.file, &mut buf) {
+                Some(stamp) => {
+                    out.write_all(&buf)?;
+                    (stamp, buf.len())
+                }
+                None => continue,
+            },
+        };
+        if held.as_ref().is_some_and(|h| h.len() >= RELEASE_EVERY) {
+            if let (Some(o), Some(h)) = (old.as_deref_mut(), held.take()) {
+                o.release(h);
+            }
+        }
+        let (secs, nanos) = cache::split_time(stamp.modified);
+        cache::put_str(&mut entries, &n.path);
+        cache::put_varint(&mut entries, stamp.size);
+        cache::put_varint(&mut entries, secs);
+        cache::put_varint(&mut entries, u64::from(nanos));
+        cache::put_varint(&mut entries, offset);
+        cache::put_varint(&mut entries, len as u64);
+        offset += len as u64;
+        count += 1;
+    }
+    cache::put_varint(&mut index, count as u64);
+    index.extend_from_slice(&entries);
+    drop(entries);
+
+    let index_at = header.len() as u64 + offset;
+    let file_len = index_at + index.len() as u64 + TRAILER as u64;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&header);
+    crc.update(&index);
+    out.write_all(&index)?;
+    out.write_all(&index_at.to_le_bytes())?;
+    out.write_all(&(index.len() as u64).to_le_bytes())?;
+    out.write_all(&file_len.to_le_bytes())?;
+    out.write_all(&crc.finalize().to_le_bytes())?;
+    out.write_all(MAGIC)?;
+    // No fsync, as for the index cache: a pack torn by a crash fails its length or checksum check.
+    out.into_inner().map_err(|e| e.into_error())?;
+    Ok(Refresh::Written {
+        notes: count,
+        reused,
+        bytes: offset,
+    })
+}
+
+/// Reads a note's file into `buf` and returns the size and time of what was read; `None` when it
+/// cannot be read, is too large, holds NUL bytes (binary: never searched), or changed while read.
+fn read_note(file: &Path, buf: &mut Vec<u8>) -> Option<Stamp> {
+    let mut f = File::open(file).ok()?;
+    let meta = f.metadata().ok()?;
+    if meta.len() > MAX_NOTE_BYTES {
+        return None;
+    }
+    buf.clear();
+    buf.reserve(usize::try_from(meta.len()).ok()?.saturating_add(1));
+    f.read_to_end(buf).ok()?;
+    let after = f.metadata().ok()?;
+    let stamp = Stamp {
+        size: meta.len(),
+        modified: meta.modified().ok(),
+    };
+    let unchanged = buf.len() as u64 == stamp.size
+        && after.len() == stamp.size
+        && after.modified().ok() == stamp.modified;
+    (unchanged && memchr::memchr(0, buf).is_none()).then_some(stamp)
+}
+
+/// Removes temporary packs left by engram processes that ended while writing one (the browser
+/// does not wait for its pack on quitting). On Linux a temporary file is left alone while the
+/// process named in it runs; elsewhere, while it is younger than an hour.
+fn sweep_temps(dir: &Path, name: &str) {
+    let Ok(list) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for e in list.flatten() {
+        let file_name = e.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(pid) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let proc = Path::new("/proc");
+        let gone = if proc.join("self").exists() {
+            pid != std::process::id().to_string() && !proc.join(pid).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(3600))
+        };
+        if gone {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_inside_the_racy_window_is_not_trusted() {
+        let scan = SystemTime::now();
+        assert!(trusted(Some(scan - Duration::from_secs(60)), Some(scan)));
+        assert!(!trusted(Some(scan - Duration::from_secs(1)), Some(scan)));
+        assert!(!trusted(Some(scan + Duration::from_secs(60)), Some(scan)));
+        assert!(!trusted(None, Some(scan)));
+        assert!(!trusted(Some(scan - Duration::from_secs(60)), None));
+    }
+}
