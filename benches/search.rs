@@ -371,34 +371,16 @@ fn bench_vault(name: &str, dir: &Path) {
         ms(pack_write),
         ratio(pack_write)
     );
-    // Resident memory with the pack's pages mapped (as during a search) and after the map is
-    // dropped (as after one).
     let rss_before = rss_mb();
-    let mapped = packed.texts();
-    let mut buf = Vec::new();
-    // One byte read from every page, summed so that the reads are not optimised away.
-    let (touched, sum) = (0..packed.notes.len())
-        .map(|i| {
-            mapped.get(i, &mut buf).map_or((0, 0), |t| {
-                let bytes = t.bytes.iter().step_by(4096);
-                (bytes.len(), bytes.map(|&b| usize::from(b)).sum::<usize>())
-            })
-        })
-        .fold((0usize, 0usize), |a, b| (a.0 + b.0, a.1.wrapping_add(b.1)));
-    std::hint::black_box(sum);
-    let rss_mapped = rss_mb();
-    drop(mapped);
-    let rss_after = rss_mb();
     println!();
     let dopamine = Query::parse("dopamine").expect("query");
     let peak_files = peak_rss_mb(|| search_all(&vault, &dopamine).len());
     let peak_pack = peak_rss_mb(|| search_all(&packed, &dopamine).len());
     let rss_end = rss_mb();
     println!(
-        "RSS: {rss_before:.0} MB before a search; {rss_mapped:.0} MB with every page of the pack \
-         mapped and touched ({touched} pages) and not released; {rss_after:.0} MB once that map is \
-         dropped. Peak during a `dopamine` search: {peak_files:.0} MB reading files, \
-         {peak_pack:.0} MB from the pack (chunks released as searched); {rss_end:.0} MB after."
+        "RSS: {rss_before:.0} MB before a search. Peak during a `dopamine` search: \
+         {peak_files:.0} MB reading files, {peak_pack:.0} MB from the pack (a chunk of texts at a \
+         time); {rss_end:.0} MB after."
     );
     println!();
     // The matcher alone, on texts already in memory: what a search costs beyond reading files.

@@ -2,8 +2,8 @@
 //! parallel, cancellable search that streams the matching lines ([`Hit`]s) in path order.
 //!
 //! Note texts are not kept in the process's heap: each search takes every candidate note's text from
-//! the vault's text pack, a file in the cache folder mapped for the search ([`Vault::texts`],
-//! [`crate::textpack`]), or reads it from its file when the pack does not hold it unchanged, so
+//! the vault's text pack, a file in the cache folder read a chunk of notes at a time
+//! ([`Vault::texts`], [`crate::textpack`]), or reads it from its file when the pack does not hold it unchanged, so
 //! memory stays far below the vault's size. A note is rejected as early and
 //! as cheaply as possible: first by its path and tags when the query constrains them (no read at all),
 //! then by a `memchr::memmem` scan for the longest literal the query needs (on ASCII-lowercased
@@ -181,8 +181,8 @@ pub fn search(
     mut sink: impl FnMut(Hit),
 ) -> SearchReport {
     let m = Matcher::new(query);
-    // Mapped for this search only, each chunk's pages released once it is searched, so resident
-    // memory grows by a chunk of texts, not by the vault (issue 6).
+    // The texts of each chunk of notes are read from the pack in one call before it is searched,
+    // so the search holds a chunk of texts at a time, not the vault's (issue 6).
     let mut texts = vault.texts();
     let mut report = SearchReport::default();
     let mut start = 0;
@@ -193,13 +193,13 @@ pub fn search(
             break;
         }
         let end = (start + chunk).min(vault.notes.len());
+        texts.load(start..end);
         let results: Vec<NoteResult> = (start..end)
             .into_par_iter()
             .map_init(Scratch::default, |s, i| {
                 search_note(vault, &texts, i, &m, s, cancel)
             })
             .collect();
-        texts.release(start..end);
         for r in results {
             // A cancelled search hands over nothing more, even from notes already searched.
             if cancel.is_cancelled() {

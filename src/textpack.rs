@@ -1,6 +1,8 @@
-//! The text pack: every note's raw bytes laid end to end in one file in the user's cache folder,
-//! memory-mapped by a search, so that a full-text query opens no note file (issue 5) while the texts
-//! stay the page cache's pages rather than the process's heap (issue 6).
+//! The text pack: every note's raw bytes laid end to end in one file in the user's cache folder, so
+//! that a full-text query opens no note file (issue 5): a search reads the texts of each chunk of
+//! notes with one positioned read into one buffer, instead of opening, reading and closing
+//! thousands of files, and the process holds a chunk of texts at a time, never the vault's
+//! (issue 6). No memory map: that would need `unsafe`, which the house style forbids.
 //!
 //! One file per vault, beside the index cache: `<cache folder>/<hash of the vault's canonical
 //! path>.texts`. Layout (integers in the index are LEB128 varints, strings a varint length and UTF-8):
@@ -32,8 +34,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
-
-use memmap2::Mmap;
 
 use crate::cache::{self, CacheProblem, Reader, Stamp, RACY};
 use crate::vault::{Note, Vault, MAX_NOTE_BYTES};
@@ -132,21 +132,32 @@ struct Index {
 }
 
 impl Index {
-    /// Checks a mapped pack of `len` bytes and reads its index.
-    fn parse(bytes: &[u8], id: FileId, canonical_root: &Path) -> Result<Index, CacheProblem> {
-        let len = bytes.len();
-        if len < MAGIC.len() + 4 + TRAILER || &bytes[..MAGIC.len()] != MAGIC {
+    /// Checks the pack open as `file` (`id.len` bytes) and reads its index: the header, the
+    /// trailer and the index are read, not the texts.
+    fn parse(file: &File, id: FileId, canonical_root: &Path) -> Result<Index, CacheProblem> {
+        let len = usize::try_from(id.len).map_err(|_| CacheProblem::Corrupt)?;
+        if len < MAGIC.len() + 4 + TRAILER {
             return Err(CacheProblem::Corrupt);
         }
-        let mut r = Reader::new(&bytes[..len - TRAILER], MAGIC.len());
+        let read = |at: usize, n: usize| {
+            let mut b = vec![0u8; n];
+            read_at(file, &mut b, at as u64).map_err(|_| CacheProblem::Corrupt)?;
+            Ok::<_, CacheProblem>(b)
+        };
+        // The header is short: a version and a path.
+        let head = read(0, (len - TRAILER).min(HEADER_MAX))?;
+        if &head[..MAGIC.len()] != MAGIC {
+            return Err(CacheProblem::Corrupt);
+        }
+        let mut r = Reader::new(&head, MAGIC.len());
         let format = r.u32_le()?;
         let version = r.str()?;
         if format != FORMAT_VERSION || version != env!("CARGO_PKG_VERSION") {
             return Err(CacheProblem::Version);
         }
-        let vault = r.str()?;
+        let vault = r.str()?.to_string();
         let texts_start = r.pos;
-        let t = &bytes[len - TRAILER..];
+        let t = read(len - TRAILER, TRAILER)?;
         let word = |at: usize| {
             let mut b = [0u8; 8];
             b.copy_from_slice(&t[at..at + 8]);
@@ -161,16 +172,17 @@ impl Index {
         {
             return Err(CacheProblem::Corrupt);
         }
+        let index = read(index_at, index_len)?;
         let mut crc = crc32fast::Hasher::new();
-        crc.update(&bytes[..texts_start]);
-        crc.update(&bytes[index_at..index_at + index_len]);
+        crc.update(&head[..texts_start]);
+        crc.update(&index);
         if crc.finalize().to_le_bytes() != sum {
             return Err(CacheProblem::Corrupt);
         }
         if vault != canonical_root.to_string_lossy() {
             return Err(CacheProblem::OtherVault);
         }
-        let mut r = Reader::new(&bytes[..index_at + index_len], index_at);
+        let mut r = Reader::new(&index, 0);
         let secs = r.varint()?;
         let nanos = u32::try_from(r.varint()?).map_err(|_| CacheProblem::Corrupt)?;
         let scan_start = cache::join_time(secs, nanos);
@@ -197,7 +209,7 @@ impl Index {
                 range: texts_start + offset..texts_start + end,
             });
         }
-        if r.pos != index_at + index_len || !entries.windows(2).all(|w| w[0].path < w[1].path) {
+        if r.pos != index_len || !entries.windows(2).all(|w| w[0].path < w[1].path) {
             return Err(CacheProblem::Corrupt);
         }
         Ok(Index {
@@ -235,34 +247,46 @@ fn trusted(modified: Option<SystemTime>, scan_start: Option<SystemTime>) -> bool
     }
 }
 
-/// A pack mapped for one search: dropping it unmaps the texts, so the process's resident memory
-/// goes back to what it was (the pages stay in the page cache for the next search).
+/// A pack opened for one search: its checked index, the open file, and the texts of the chunk of
+/// notes the search is on, read in one call ([`Opened::load`]).
 #[derive(Debug)]
-pub(crate) struct Mapped {
+pub(crate) struct Opened {
     index: Arc<Index>,
-    map: Mmap,
+    file: File,
+    /// The texts of the bytes `at` of the file.
+    chunk: Vec<u8>,
+    at: Range<usize>,
 }
 
-impl Mapped {
-    /// The text of note `hint` (its index in the vault) from the pack, when the pack holds it
-    /// unchanged.
-    pub(crate) fn text(&self, hint: usize, note: &Note) -> Option<&[u8]> {
+impl Opened {
+    /// Where in the file the text of note `hint` (its index in the vault) is, when the pack holds
+    /// it unchanged.
+    pub(crate) fn locate(&self, hint: usize, note: &Note) -> Option<Range<usize>> {
         let stamp = Stamp {
             size: note.size,
             modified: note.modified,
         };
-        self.bytes(hint, &note.path, stamp)
+        self.range(hint, &note.path, stamp)
     }
 
-    fn bytes(&self, hint: usize, path: &str, stamp: Stamp) -> Option<&[u8]> {
-        self.map.get(self.range(hint, path, stamp)?)
-    }
-
-    /// Where in the map the text of a note with `path` and `stamp` is, when the pack holds it.
+    /// Where in the file the text of a note with `path` and `stamp` is, when the pack holds it.
     fn range(&self, hint: usize, path: &str, stamp: Stamp) -> Option<Range<usize>> {
         self.index
             .lookup(hint, path, stamp)
             .map(|e| e.range.clone())
+    }
+
+    /// The bytes `r` of the file when the loaded chunk holds them.
+    pub(crate) fn loaded(&self, r: &Range<usize>) -> Option<&[u8]> {
+        (self.at.start <= r.start && r.end <= self.at.end)
+            .then(|| &self.chunk[r.start - self.at.start..r.end - self.at.start])
+    }
+
+    /// Reads the bytes `r` of the file into `buf` (a note outside the loaded chunk).
+    pub(crate) fn read(&self, r: &Range<usize>, buf: &mut Vec<u8>) -> io::Result<()> {
+        buf.clear();
+        buf.resize(r.len(), 0);
+        read_at(&self.file, buf, r.start as u64)
     }
 
     /// The byte range in the pack of the texts of `notes` (by index in the vault) that the pack
@@ -271,48 +295,54 @@ impl Mapped {
         let mut span: Option<Range<usize>> = None;
         for i in notes {
             let n = &vault.notes[i];
-            let stamp = Stamp {
-                size: n.size,
-                modified: n.modified,
-            };
-            if let Some(e) = self.index.lookup(i, &n.path, stamp) {
+            if let Some(r) = self.locate(i, n) {
                 span = Some(match span {
-                    Some(s) => s.start.min(e.range.start)..s.end.max(e.range.end),
-                    None => e.range.clone(),
+                    Some(s) => s.start.min(r.start)..s.end.max(r.end),
+                    None => r,
                 });
             }
         }
         span
     }
 
-    /// Takes the pages of `bytes` out of the process's resident memory: a search releases each
-    /// chunk of notes once it is done with it, so that its resident memory grows by a chunk or two
-    /// rather than by the whole pack (issue 6). The pages stay in the page cache; touching them
-    /// again maps them again with the same bytes. Errors are ignored: the pages then simply stay.
-    #[allow(unsafe_code)]
-    pub(crate) fn release(&mut self, bytes: Range<usize>) {
-        // Whole pages only, for any page size up to 64 KiB; a page shared with a note outside the
-        // range is released too and comes back on its next touch.
-        const ALIGN: usize = 64 << 10;
-        let start = bytes.start / ALIGN * ALIGN;
-        let end = bytes
-            .end
-            .div_ceil(ALIGN)
-            .saturating_mul(ALIGN)
-            .min(self.map.len());
-        if start >= end {
-            return;
+    /// Reads the bytes `span` of the file into the chunk buffer, in one call, replacing the last
+    /// chunk: a search loads each chunk of notes before searching it. On an error nothing is
+    /// loaded, and each text is then read on its own.
+    pub(crate) fn load(&mut self, span: Range<usize>) {
+        self.chunk.clear();
+        self.chunk.resize(span.len(), 0);
+        match read_at(&self.file, &mut self.chunk, span.start as u64) {
+            Ok(()) => self.at = span,
+            Err(_) => {
+                self.chunk.clear();
+                self.at = 0..0;
+            }
         }
-        #[cfg(unix)]
-        // SAFETY: `&mut self` proves that no text borrowed from this map is alive. The map is a
-        // read-only shared mapping of a file (not anonymous or private memory), so MADV_DONTNEED only
-        // drops this process's page-table entries: the next access reads the same page of the same
-        // file from the page cache, and no byte the program can observe changes. The range lies
-        // within the map.
-        let _ = unsafe {
-            self.map
-                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
-        };
+    }
+}
+
+/// The longest pack header read (magic, version, vault path).
+const HEADER_MAX: usize = 64 << 10;
+
+/// Fills `buf` from `file` at `offset` (a positioned read: no seek, so threads can share the file).
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let (mut done, mut offset) = (0, offset);
+        while done < buf.len() {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset)? {
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                n => {
+                    done += n;
+                    offset += n as u64;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -349,10 +379,10 @@ impl Slot {
         self.place.as_ref().map(|p| p.file.as_path())
     }
 
-    /// Maps the pack as it is now, or `None` when there is none or it cannot be trusted. Costs an
-    /// `open`, an `fstat` and an `mmap` when the file is the one last seen; its index is read and
-    /// checked again only when the file changed (a newer pack was renamed into place).
-    pub(crate) fn map(&self) -> Option<Mapped> {
+    /// Opens the pack as it is now, or `None` when there is none or it cannot be trusted. Costs an
+    /// `open` and an `fstat` when the file is the one last seen; its index is read and checked
+    /// again only when the file changed (a newer pack was renamed into place).
+    pub(crate) fn open(&self) -> Option<Opened> {
         let place = self.place.as_ref()?;
         let file = File::open(&place.file).ok()?;
         let id = FileId::of(&file.metadata().ok()?);
@@ -363,45 +393,29 @@ impl Slot {
         if parsed.rejected == Some(id) {
             return None;
         }
-        let map = map_file(&file, id.len)?;
-        if let Some(index) = parsed.index.as_ref().filter(|i| i.id == id) {
-            return Some(Mapped {
-                index: Arc::clone(index),
-                map,
-            });
-        }
-        match Index::parse(&map, id, &place.canonical) {
-            Ok(index) => {
-                let index = Arc::new(index);
-                parsed.index = Some(Arc::clone(&index));
-                parsed.rejected = None;
-                Some(Mapped { index, map })
-            }
-            Err(_) => {
-                parsed.index = None;
-                parsed.rejected = Some(id);
-                None
-            }
-        }
+        let index = match parsed.index.as_ref().filter(|i| i.id == id) {
+            Some(index) => Arc::clone(index),
+            None => match Index::parse(&file, id, &place.canonical) {
+                Ok(index) => {
+                    let index = Arc::new(index);
+                    parsed.index = Some(Arc::clone(&index));
+                    parsed.rejected = None;
+                    index
+                }
+                Err(_) => {
+                    parsed.index = None;
+                    parsed.rejected = Some(id);
+                    return None;
+                }
+            },
+        };
+        Some(Opened {
+            index,
+            file,
+            chunk: Vec::new(),
+            at: 0..0,
+        })
     }
-}
-
-/// Maps `len` bytes of `file` read-only.
-#[allow(unsafe_code)]
-fn map_file(file: &File, len: u64) -> Option<Mmap> {
-    let len = usize::try_from(len).ok()?;
-    if len == 0 {
-        return None;
-    }
-    // SAFETY: a mapping is undefined behaviour in Rust's model if the file changes under it. The
-    // pack is only ever replaced by renaming a new, complete file over its name (see `write`), which
-    // leaves this inode and its bytes as they are for as long as they are mapped; the mapping is
-    // read-only and private to this process, and never longer than the file measured just before
-    // (the index then checks that length against the length the trailer records). What is left is
-    // another process truncating or rewriting this very file in place while a search runs: the
-    // search would then see other bytes or be killed by SIGBUS. Nothing of engram does that; a user
-    // who edits files in `~/.cache/engram/` by hand during a search can.
-    unsafe { memmap2::MmapOptions::new().len(len).map(file) }.ok()
 }
 
 /// A note to put in the pack.
@@ -464,13 +478,13 @@ fn refresh_notes(slot: &Slot, notes: Vec<Want>) -> Result<Refresh, PackError> {
     let Some(place) = &slot.place else {
         return Ok(Refresh::Off);
     };
-    let mut old = slot.map();
+    let old = slot.open();
     let fresh = old.as_ref().is_some_and(|o| {
         o.index.entries.len() == notes.len()
             && notes
                 .iter()
                 .enumerate()
-                .all(|(i, n)| o.bytes(i, &n.path, n.stamp).is_some())
+                .all(|(i, n)| o.range(i, &n.path, n.stamp).is_some())
     });
     if fresh {
         return Ok(Refresh::Fresh);
@@ -490,7 +504,7 @@ fn refresh_notes(slot: &Slot, notes: Vec<Want>) -> Result<Refresh, PackError> {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     sweep_temps(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = write(&tmp, &place.canonical, &notes, old.as_mut());
+    let result = write(&tmp, &place.canonical, &notes, old.as_ref());
     match result {
         Ok(refresh) => {
             fs::rename(&tmp, &place.file).map_err(|e| {
@@ -512,11 +526,8 @@ fn write(
     tmp: &Path,
     canonical: &Path,
     notes: &[Want],
-    mut old: Option<&mut Mapped>,
+    old: Option<&Opened>,
 ) -> io::Result<Refresh> {
-    // The old pack's pages copied from are released every 256 KiB (a test vault's pack is larger), so that a refresh in a
-    // running browser does not hold a vault's worth of mapped pages (issue 6).
-    const RELEASE_EVERY: usize = 256 << 10;
     // Taken before any file is read: an entry whose file was modified within the racy window of
     // this moment is not trusted by readers.
     let scan_start = SystemTime::now();
@@ -537,35 +548,22 @@ fn write(
     let mut reused = 0usize;
     let mut offset = 0u64;
     let mut buf = Vec::new();
-    let mut held: Option<Range<usize>> = None;
     for (i, n) in notes.iter().enumerate() {
-        let from_old = old
-            .as_deref()
-            .and_then(|o| Some((o.range(i, &n.path, n.stamp)?, o)));
-        let (stamp, len) = match from_old {
-            Some((r, o)) => {
-                out.write_all(&o.map[r.clone()])?;
-                reused += 1;
-                let len = r.len();
-                held = Some(match held {
-                    Some(h) => h.start.min(r.start)..h.end.max(r.end),
-                    None => r,
-                });
-                (n.stamp, len)
-            }
-            None => match read_note(&n.file, &mut buf) {
-                Some(stamp) => {
-                    out.write_all(&buf)?;
-                    (stamp, buf.len())
-                }
+        // From the old pack when it holds the note unchanged (and can be read), else its file.
+        let copied = old
+            .and_then(|o| Some((o.range(i, &n.path, n.stamp)?, o)))
+            .is_some_and(|(r, o)| o.read(&r, &mut buf).is_ok());
+        let stamp = if copied {
+            reused += 1;
+            n.stamp
+        } else {
+            match read_note(&n.file, &mut buf) {
+                Some(stamp) => stamp,
                 None => continue,
-            },
-        };
-        if held.as_ref().is_some_and(|h| h.len() >= RELEASE_EVERY) {
-            if let (Some(o), Some(h)) = (old.as_deref_mut(), held.take()) {
-                o.release(h);
             }
-        }
+        };
+        out.write_all(&buf)?;
+        let len = buf.len();
         let (secs, nanos) = cache::split_time(stamp.modified);
         cache::put_str(&mut entries, &n.path);
         cache::put_varint(&mut entries, stamp.size);

@@ -474,7 +474,7 @@ impl Vault {
     /// there is one (its index is read once, and again only when the pack was rewritten).
     pub fn texts(&self) -> Texts<'_> {
         let pack = if self.memory.is_empty() {
-            self.pack.map()
+            self.pack.open()
         } else {
             None
         };
@@ -620,7 +620,7 @@ impl Vault {
 #[derive(Debug)]
 pub struct Texts<'v> {
     vault: &'v Vault,
-    pack: Option<textpack::Mapped>,
+    pack: Option<textpack::Opened>,
 }
 
 /// One note's text from [`Texts::get`].
@@ -634,18 +634,18 @@ pub struct Text<'a> {
 }
 
 impl Texts<'_> {
-    /// Whether a text pack is mapped (it may still not hold every note).
+    /// Whether a text pack is open (it may still not hold every note).
     pub fn has_pack(&self) -> bool {
         self.pack.is_some()
     }
 
-    /// Takes the pack's pages holding the texts of `notes` out of the process's resident memory
-    /// (they stay in the page cache): for a search that is done with those notes. Needs `&mut`, so
-    /// no text borrowed from the pack is alive.
-    pub fn release(&mut self, notes: std::ops::Range<usize>) {
+    /// Reads the pack's texts of `notes` in one call, replacing the chunk read before: a search
+    /// loads each chunk of notes before searching it, so it holds one chunk of texts at a time.
+    /// Texts outside the loaded chunk are still served, each with a read of its own.
+    pub fn load(&mut self, notes: std::ops::Range<usize>) {
         if let Some(pack) = self.pack.as_mut() {
             if let Some(span) = pack.span(self.vault, notes) {
-                pack.release(span);
+                pack.load(span);
             }
         }
     }
@@ -654,10 +654,21 @@ impl Texts<'_> {
     /// time (and was not written racily), else read from the file into `buf`.
     pub fn get<'a>(&'a self, note: usize, buf: &'a mut Vec<u8>) -> Result<Text<'a>, ReadError> {
         let n = &self.vault.notes[note];
-        if !n.skipped {
-            if let Some(bytes) = self.pack.as_ref().and_then(|p| p.text(note, n)) {
+        let found = self
+            .pack
+            .as_ref()
+            .filter(|_| !n.skipped)
+            .and_then(|p| Some((p, p.locate(note, n)?)));
+        if let Some((pack, r)) = found {
+            if let Some(bytes) = pack.loaded(&r) {
                 return Ok(Text {
                     bytes,
+                    from_pack: true,
+                });
+            }
+            if pack.read(&r, buf).is_ok() {
+                return Ok(Text {
+                    bytes: buf.as_slice(),
                     from_pack: true,
                 });
             }
