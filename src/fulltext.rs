@@ -114,6 +114,15 @@ struct Scratch {
     fold: Folded,
 }
 
+/// Whether searching `note` reads its text: not when its path or tags settle it.
+fn needs_text(m: &Matcher, note: &Note) -> bool {
+    match m.by_metadata(note) {
+        Some(false) => false,
+        Some(true) => m.reads_content(),
+        None => true,
+    }
+}
+
 fn search_note(
     vault: &Vault,
     texts: &Texts<'_>,
@@ -126,12 +135,11 @@ fn search_note(
         return NoteResult::Skipped;
     }
     let note = &vault.notes[i];
-    match m.by_metadata(note) {
-        Some(false) => return NoteResult::Meta(Vec::new()),
-        Some(true) if !m.reads_content() => {
-            return NoteResult::Meta(m.hits(i, note, "", &mut s.fold))
-        }
-        _ => {}
+    if !needs_text(m, note) {
+        return NoteResult::Meta(match m.by_metadata(note) {
+            Some(true) => m.hits(i, note, "", &mut s.fold),
+            _ => Vec::new(),
+        });
     }
     let got = match texts.get(i, &mut s.bytes) {
         Ok(t) => t,
@@ -193,7 +201,7 @@ pub fn search(
             break;
         }
         let end = (start + chunk).min(vault.notes.len());
-        texts.load(start..end);
+        texts.load((start..end).filter(|&i| needs_text(&m, &vault.notes[i])));
         let results: Vec<NoteResult> = (start..end)
             .into_par_iter()
             .map_init(Scratch::default, |s, i| {

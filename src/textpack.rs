@@ -35,6 +35,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
+use rayon::prelude::*;
+
 use crate::cache::{self, CacheProblem, Reader, Stamp, RACY};
 use crate::vault::{Note, Vault, MAX_NOTE_BYTES};
 
@@ -289,37 +291,45 @@ impl Opened {
         read_at(&self.file, buf, r.start as u64)
     }
 
-    /// The byte range in the pack of the texts of `notes` (by index in the vault) that the pack
-    /// holds, from the first one's start to the last one's end.
-    pub(crate) fn span(&self, vault: &Vault, notes: Range<usize>) -> Option<Range<usize>> {
+    /// Reads the texts of `notes` (by index in the vault) that the pack holds into the chunk
+    /// buffer, in one call from the first one's start to the last one's end, replacing the last
+    /// chunk; unless they are sparse (under half of those bytes), when the chunk is only emptied.
+    /// On an error nothing is loaded, and each text is then read on its own.
+    pub(crate) fn load(&mut self, vault: &Vault, notes: impl IntoIterator<Item = usize>) {
         let mut span: Option<Range<usize>> = None;
+        let mut bytes = 0;
         for i in notes {
-            let n = &vault.notes[i];
-            if let Some(r) = self.locate(i, n) {
+            if let Some(r) = self.locate(i, &vault.notes[i]) {
+                bytes += r.len();
                 span = Some(match span {
                     Some(s) => s.start.min(r.start)..s.end.max(r.end),
                     None => r,
                 });
             }
         }
-        span
-    }
-
-    /// Reads the bytes `span` of the file into the chunk buffer, in one call, replacing the last
-    /// chunk: a search loads each chunk of notes before searching it. On an error nothing is
-    /// loaded, and each text is then read on its own.
-    pub(crate) fn load(&mut self, span: Range<usize>) {
         self.chunk.clear();
+        self.at = 0..0;
+        let Some(span) = span.filter(|s| bytes * 2 >= s.len()) else {
+            return;
+        };
         self.chunk.resize(span.len(), 0);
-        match read_at(&self.file, &mut self.chunk, span.start as u64) {
-            Ok(()) => self.at = span,
-            Err(_) => {
-                self.chunk.clear();
-                self.at = 0..0;
-            }
+        // Copying from the page cache is the cost of the call: split over all cores.
+        let file = &self.file;
+        let read = self
+            .chunk
+            .par_chunks_mut(LOAD_PIECE)
+            .enumerate()
+            .try_for_each(|(k, piece)| read_at(file, piece, (span.start + k * LOAD_PIECE) as u64));
+        if read.is_ok() {
+            self.at = span;
+        } else {
+            self.chunk.clear();
         }
     }
 }
+
+/// A chunk is read in pieces of this size, on all cores.
+const LOAD_PIECE: usize = 1 << 20;
 
 /// The longest pack header read (magic, version, vault path).
 const HEADER_MAX: usize = 64 << 10;

@@ -640,13 +640,13 @@ impl Texts<'_> {
     }
 
     /// Reads the pack's texts of `notes` in one call, replacing the chunk read before: a search
-    /// loads each chunk of notes before searching it, so it holds one chunk of texts at a time.
-    /// Texts outside the loaded chunk are still served, each with a read of its own.
-    pub fn load(&mut self, notes: std::ops::Range<usize>) {
+    /// loads each chunk of notes it will read before searching it, so it holds one chunk of texts at
+    /// a time. When the notes are sparse (their texts less than half of the bytes between the first
+    /// and the last), nothing is loaded and each text is read on its own; texts outside the loaded
+    /// chunk are always still served, each with a read of its own.
+    pub fn load(&mut self, notes: impl IntoIterator<Item = usize>) {
         if let Some(pack) = self.pack.as_mut() {
-            if let Some(span) = pack.span(self.vault, notes) {
-                pack.load(span);
-            }
+            pack.load(self.vault, notes);
         }
     }
 
