@@ -124,7 +124,7 @@ struct Entry {
     range: Range<usize>,
 }
 
-/// A pack's header and index, checked; the texts are mapped separately for each search.
+/// A pack's header and index, checked; the texts are read by each search, a chunk at a time.
 #[derive(Debug)]
 struct Index {
     id: FileId,
@@ -358,7 +358,7 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
 
 #[derive(Debug, Default)]
 struct Parsed {
-    /// The index of the last pack mapped, reused while the file is the same.
+    /// The index of the last pack opened, reused while the file is the same.
     index: Option<Arc<Index>>,
     /// A file found unusable, not parsed again until it changes.
     rejected: Option<FileId>,

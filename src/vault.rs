@@ -91,7 +91,7 @@ pub struct Note {
     pub properties: Vec<(String, String)>,
     /// Where the file is on disk (empty for in-memory vaults). The text itself is not kept in memory:
     /// [`Vault::read_text`] reads it again when a note is shown, and a search takes it from the
-    /// mapped text pack or the file ([`Vault::texts`]), so a vault takes far less memory than its files.
+    /// text pack or the file ([`Vault::texts`]), so a vault takes far less memory than its files.
     pub file: PathBuf,
     /// The content is not shown: the file is binary or too large (see the vault's diagnostics).
     pub skipped: bool,
@@ -469,8 +469,8 @@ impl Vault {
     }
 
     /// The notes' texts for reading many of them in a row, as a search does: from the vault's text
-    /// pack ([`crate::textpack`]) where it holds a note unchanged, mapped until the handle is
-    /// dropped, else from the note's file. Costs an `open`, `fstat` and `mmap` of the pack when
+    /// pack ([`crate::textpack`]) where it holds a note unchanged, read a chunk of notes at a time
+    /// ([`Texts::load`]), else from the note's file. Costs an `open` and `fstat` of the pack when
     /// there is one (its index is read once, and again only when the pack was rewritten).
     pub fn texts(&self) -> Texts<'_> {
         let pack = if self.memory.is_empty() {
@@ -615,8 +615,9 @@ impl Vault {
     }
 }
 
-/// The notes' texts for one search, from [`Vault::texts`]: borrowed from the mapped text pack where
-/// it holds a note unchanged, else read from the note's file into a buffer of the caller's.
+/// The notes' texts for one search, from [`Vault::texts`]: from the text pack where it holds a note
+/// unchanged (borrowed from the loaded chunk, or read into a buffer of the caller's), else read from
+/// the note's file into that buffer.
 #[derive(Debug)]
 pub struct Texts<'v> {
     vault: &'v Vault,
