@@ -14,6 +14,7 @@ use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
 use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
 use engram::live::Watcher;
 use engram::render::{self, RenderOptions};
+use engram::textpack;
 use engram::vault::{LoadOptions, Vault};
 
 fn main() -> ExitCode {
@@ -90,13 +91,7 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
     let watch = !args.no_watch;
     let load_options = options.clone();
     let load = move |dir: &Path| match Vault::load_with(dir, &load_options) {
-        Ok(v) => {
-            let loaded = Loaded::new(v);
-            // Searches read the notes' texts from the pack once it is written (not with
-            // `--no-cache`); keys are never kept waiting.
-            let _ = engram::textpack::refresh_in_background(&loaded.vault);
-            Ok(loaded)
-        }
+        Ok(v) => Ok(Loaded::new(v)),
         Err(e) => Err(e.to_string()),
     };
     let start_watcher = |dir: &Path| Watcher::start(dir).map_err(|e| e.to_string());
@@ -117,6 +112,9 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
                 );
                 return Ok(EXIT_ERROR);
             };
+            // Searches read the notes' texts from the pack once it is written (not with
+            // `--no-cache`); keys are never kept waiting.
+            let _ = textpack::refresh_in_background(&loaded.vault);
             (loaded, Some(note), watcher)
         }
         None => {
@@ -163,7 +161,16 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
                 let _ = tx.send(Startup::Watcher(start_watcher(&dir)));
             }
             let ready = load(&dir).map(|l| Box::new(app::Prepared::new(l)));
+            // The text pack is written after the graph is handed over, so the two do not
+            // compete for the cores: searches read the pack once it is there.
+            let pack = ready
+                .as_ref()
+                .ok()
+                .and_then(|p| textpack::PlannedRefresh::of(&p.loaded.vault));
             let _ = tx.send(Startup::Loaded(ready));
+            if let Some(pack) = pack {
+                let _ = pack.run();
+            }
         });
         app.load_in_background(rx);
     }

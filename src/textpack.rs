@@ -460,27 +460,47 @@ pub fn refresh(vault: &Vault) -> Result<Refresh, PackError> {
     refresh_notes(&vault.pack, wanted(vault))
 }
 
+/// A [`refresh`] planned for later: the notes' paths and times copied from the vault, so that the
+/// vault itself can go (to the browser) before the pack is written.
+#[derive(Debug)]
+pub struct PlannedRefresh {
+    slot: Slot,
+    notes: Vec<Want>,
+}
+
+impl PlannedRefresh {
+    /// Plans a refresh of `vault`'s pack; `None` when the vault has no place for one (`--no-cache`).
+    pub fn of(vault: &Vault) -> Option<PlannedRefresh> {
+        vault.pack.place.as_ref()?;
+        Some(PlannedRefresh {
+            slot: vault.pack.clone(),
+            notes: wanted(vault),
+        })
+    }
+
+    /// Writes the pack if it is missing or stale. A note modified within the racy window would not
+    /// be trusted from the pack just written: waiting (at most that long) first lets the pack hold
+    /// it too.
+    pub fn run(self) -> Result<Refresh, PackError> {
+        let newest = self.notes.iter().filter_map(|n| n.stamp.modified).max();
+        if let Some(wait) = newest
+            .and_then(|m| m.checked_add(RACY))
+            .and_then(|m| m.duration_since(SystemTime::now()).ok())
+        {
+            std::thread::sleep(wait.min(RACY) + Duration::from_millis(10));
+        }
+        refresh_notes(&self.slot, self.notes)
+    }
+}
+
 /// Starts [`refresh`] on a thread of its own and returns at once (after copying the notes' paths
-/// and times): the browser calls it once the vault is loaded, so that searches soon read the pack.
-/// `None` when the vault has no place for a pack (`--no-cache`) or no thread could be started.
+/// and times), so that searches soon read the pack. `None` when the vault has no place for a pack
+/// (`--no-cache`) or no thread could be started.
 pub fn refresh_in_background(vault: &Vault) -> Option<JoinHandle<Result<Refresh, PackError>>> {
-    vault.pack.place.as_ref()?;
-    let slot = vault.pack.clone();
-    let notes = wanted(vault);
+    let planned = PlannedRefresh::of(vault)?;
     std::thread::Builder::new()
         .name("engram-textpack".into())
-        .spawn(move || {
-            // A note modified within the racy window would not be trusted from the pack just
-            // written: waiting (at most that long) lets the pack hold it too.
-            let newest = notes.iter().filter_map(|n| n.stamp.modified).max();
-            if let Some(wait) = newest
-                .and_then(|m| m.checked_add(RACY))
-                .and_then(|m| m.duration_since(SystemTime::now()).ok())
-            {
-                std::thread::sleep(wait.min(RACY) + Duration::from_millis(10));
-            }
-            refresh_notes(&slot, notes)
-        })
+        .spawn(move || planned.run())
         .ok()
 }
 
