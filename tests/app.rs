@@ -25,6 +25,9 @@ use engram::graph::Resolution;
 use engram::search::Field;
 use engram::vault::Vault;
 
+mod common;
+use common::dump;
+
 const SEED: &str = "ai_and_computational_models_in_neuroscience.md";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -169,27 +172,6 @@ impl Ui {
         let screen = self.screen();
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
     }
-}
-
-/// The screen as text, one line per row, wide characters taking their two cells.
-fn dump(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = sym.width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// Where `text` first appears on screen, as (column, row) of its first cell.

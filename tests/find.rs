@@ -9,12 +9,14 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
-use unicode_width::UnicodeWidthStr;
 
 use engram::app::{App, Focus, LooseKind, Mode, Options, Searching};
 use engram::commands::Loaded;
 use engram::theme;
 use engram::vault::Vault;
+
+mod common;
+use common::dump;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -102,26 +104,6 @@ impl Ui {
 
 fn load(dir: &Path) -> Loaded {
     Loaded::new(Vault::load(dir).expect("the vault loads"))
-}
-
-fn dump(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = sym.width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// The text of the cells drawn in `style`, row by row, runs joined with `|`.

@@ -17,6 +17,8 @@ use engram::graph::Resolution;
 use engram::live::{self, Watcher};
 use engram::vault::Vault;
 
+mod common;
+
 /// A vault in a temporary folder and the app browsing it on a test terminal.
 struct Live {
     dir: tempfile::TempDir,
@@ -87,19 +89,14 @@ impl Live {
 
     fn screen(&mut self) -> String {
         let app = &self.app;
-        let buf = self
-            .term
-            .draw(|f| app.draw(f))
-            .expect("draw")
-            .buffer
-            .clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
-            out.push_str(row.trim_end());
-            out.push('\n');
-        }
-        out
+        common::dump(
+            &self
+                .term
+                .draw(|f| app.draw(f))
+                .expect("draw")
+                .buffer
+                .clone(),
+        )
     }
 
     fn note(&self, path: &str) -> usize {

@@ -13,6 +13,8 @@ use engram::app::{Action, App, Focus, Options, Prepared, Startup};
 use engram::commands::Loaded;
 use engram::vault::{LoadOptions, Vault};
 
+mod common;
+
 const SEED: &str = "ai_and_computational_models_in_neuroscience.md";
 
 struct Ui {
@@ -39,21 +41,14 @@ impl Ui {
 
     fn screen(&mut self) -> String {
         let app = &self.app;
-        let buf = self
-            .term
-            .draw(|f| app.draw(f))
-            .expect("draw")
-            .buffer
-            .clone();
-        let area = buf.area;
-        (0..area.height)
-            .map(|y| {
-                (0..area.width)
-                    .map(|x| buf[(x, y)].symbol().to_string())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        common::dump(
+            &self
+                .term
+                .draw(|f| app.draw(f))
+                .expect("draw")
+                .buffer
+                .clone(),
+        )
     }
 
     fn open_path(&self) -> Option<&str> {

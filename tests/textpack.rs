@@ -12,6 +12,9 @@ use engram::fulltext::{search, search_all, Cancel, Query, SearchReport};
 use engram::textpack::{self, Refresh};
 use engram::vault::{LoadOptions, Vault};
 
+mod common;
+use common::{age, cached, files, root, set_mtime};
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -35,43 +38,6 @@ fn vault() -> tempfile::TempDir {
     .expect("write");
     age(&root, Duration::from_secs(3600));
     dir
-}
-
-fn files(root: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
-}
-
-fn age(root: &Path, by: Duration) {
-    let when = SystemTime::now() - by;
-    for f in files(root) {
-        set_mtime(&f, when);
-    }
-}
-
-fn set_mtime(file: &Path, when: SystemTime) {
-    fs::File::options()
-        .append(true)
-        .open(file)
-        .and_then(|f| f.set_modified(when))
-        .expect("set mtime");
-}
-
-fn root(dir: &tempfile::TempDir) -> PathBuf {
-    dir.path().join("vault")
-}
-
-fn cached(dir: &tempfile::TempDir) -> LoadOptions {
-    LoadOptions {
-        cache: true,
-        cache_dir: Some(dir.path().join("cache")),
-    }
 }
 
 fn load(dir: &tempfile::TempDir) -> Vault {
