@@ -111,9 +111,9 @@ pub fn run(app: &mut App) -> io::Result<()> {
         // drawn as it comes.
         let mut woken = false;
         loop {
-            // Busy: a search is sending results or the graph is being built.
-            let searching = app.busy();
-            let wait = if searching || app.rebuilding() {
+            let searching = app.searching();
+            let loading = app.loading();
+            let wait = if searching || loading || app.rebuilding() {
                 SEARCH_POLL
             } else if app.watching() {
                 WATCH_POLL
@@ -128,10 +128,13 @@ pub fn run(app: &mut App) -> io::Result<()> {
             }
             let generation = app.generation();
             app.update(Action::Live);
-            if searching {
+            if searching || loading {
                 app.update(Action::Pump);
             }
-            if searching || app.generation() != generation || app.has_request() {
+            // A search's results are drawn as they come; while the graph is built, nothing changes
+            // on screen until it arrives, so the loop does not redraw meanwhile.
+            let arrived = loading && !app.loading();
+            if searching || arrived || app.generation() != generation || app.has_request() {
                 woken = true;
                 break;
             }
