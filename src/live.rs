@@ -61,7 +61,7 @@ pub fn look(root: &Path, rel: &str) -> Vec<Change> {
         // forget what was under it, then add what is there now.
         out.push(Change::Gone(rel.to_string()));
     }
-    out.extend(vault::scan(root, rel).0.into_iter().map(Change::File));
+    out.extend(vault::read_path(root, rel).0.into_iter().map(Change::File));
     out
 }
 

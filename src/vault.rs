@@ -560,7 +560,7 @@ pub fn is_hidden(rel: &str) -> bool {
 /// Reads what is at the vault path `rel` now, as [`Vault::load`] would: a file gives one item, a
 /// folder every file under it (hidden ones skipped), and a path where nothing is gives nothing.
 /// Hidden paths give nothing. Also returns the diagnostics of what could not be walked.
-pub fn scan(root: &Path, rel: &str) -> (Vec<Scanned>, Vec<Diagnostic>) {
+pub fn read_path(root: &Path, rel: &str) -> (Vec<Scanned>, Vec<Diagnostic>) {
     if rel.is_empty() || is_hidden(rel) {
         return (Vec::new(), Vec::new());
     }
