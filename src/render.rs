@@ -4,7 +4,7 @@
 //! Pure: no I/O. Callers cache the result per (note, width). The note is rendered as Obsidian's
 //! reading view shows it (OFM R20–R56): pulldown-cmark parses the prepared body, the walker in
 //! `walk` turns its events into blocks of inline pieces, `wrap` fits them to the width, and
-//! [`Out`] stacks the prefixes of quotes, callouts, lists and embeds in front of every row.
+//! `walk::Out` stacks the prefixes of quotes, callouts, lists and embeds in front of every row.
 
 mod ansi;
 mod callout;

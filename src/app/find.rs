@@ -34,7 +34,7 @@ pub struct Find {
     pub query: String,
     /// Why the query does not parse, if it does not.
     pub error: Option<String>,
-    /// The first [`FIND_LIMIT`] hits, in (path, line) order.
+    /// The first `FIND_LIMIT` hits, in (path, line) order.
     pub hits: Vec<Hit>,
     /// How many hits were found, kept or not.
     pub found: usize,
