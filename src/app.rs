@@ -488,9 +488,9 @@ pub struct App {
     live: live::LiveState,
     /// Each note's place in the list sorted by title (a rank, by note index).
     title_rank: Vec<u32>,
-    /// Where the whole vault and graph will come from while they are built on a thread
-    /// (see [`App::load_in_background`]).
-    loading: Option<std::sync::mpsc::Receiver<swap::Startup>>,
+    /// Where the whole vault and graph, and then the watcher, come from while they are made on a
+    /// thread (see [`App::load_in_background`]).
+    startup: Option<swap::Starting>,
 }
 
 /// The first source line shown at `row`.
@@ -583,7 +583,7 @@ impl App {
             recent: HashMap::new(),
             live: live::LiveState::new(opts.watcher, opts.rebuilds),
             title_rank,
-            loading: None,
+            startup: None,
         };
         app.sort_list();
         app.list.selected = 0;

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::commands::Loaded;
 use crate::graph::{fold, resolve_link, Graph, LinkRef, Resolution, TagInfo, UnresolvedTarget};
@@ -498,9 +498,120 @@ enum Raw {
     Error(String),
 }
 
+/// What a load saw of the vault folder: every path it found, with each note's size and time, and
+/// when it started. A watcher started after the load ([`Watcher::start_after`]) compares the folder
+/// with it to catch what changed while the vault was read.
+#[derive(Debug, Clone, Default)]
+pub struct Baseline {
+    /// When the load began: a note whose time is at or after it may have changed again after it
+    /// was read, within the time stamp's resolution, and is looked at again.
+    started: Option<SystemTime>,
+    /// Vault paths of the notes, sorted, with the size and time they were read with.
+    notes: Vec<(String, u64, Option<SystemTime>)>,
+    /// Vault paths of everything else the load found (attachments, unreadable notes), sorted.
+    others: Vec<String>,
+}
+
+impl Baseline {
+    /// What `vault`, whose load began at `started`, holds.
+    pub fn of(vault: &Vault, started: SystemTime) -> Baseline {
+        let mut notes: Vec<(String, u64, Option<SystemTime>)> = vault
+            .notes
+            .iter()
+            .map(|n| (n.path.clone(), n.size, n.modified))
+            .collect();
+        notes.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut others: Vec<String> = vault
+            .attachments
+            .iter()
+            .map(|a| a.path.clone())
+            .chain(vault.diagnostics.iter().map(|d| d.path.clone()))
+            .collect();
+        others.sort();
+        others.dedup();
+        Baseline {
+            started: Some(started),
+            notes,
+            others,
+        }
+    }
+}
+
+/// The vault paths (absolute) where the folder differs from `baseline`: notes and attachments that
+/// appeared or went away, and notes whose size or time changed or whose time is not safely before
+/// the load began. One walk and one `stat` per note, on all cores.
+pub fn since(root: &Path, baseline: &Baseline) -> Vec<PathBuf> {
+    use rayon::prelude::*;
+    let Ok(now) = Vault::scan(root, &vault::LoadOptions::default()) else {
+        // The folder went away: every note is gone.
+        return baseline
+            .notes
+            .iter()
+            .map(|n| root.join(&n.0))
+            .chain(baseline.others.iter().map(|p| root.join(p)))
+            .collect();
+    };
+    let mut changed: Vec<PathBuf> = now
+        .notes
+        .par_iter()
+        .filter_map(|n| {
+            let Ok(i) = baseline
+                .notes
+                .binary_search_by(|b| b.0.as_str().cmp(&n.path))
+            else {
+                // A note the load did not see, unless it was an unreadable one it reported.
+                return baseline
+                    .others
+                    .binary_search(&n.path)
+                    .is_err()
+                    .then(|| n.file.clone());
+            };
+            let (_, size, modified) = &baseline.notes[i];
+            let meta = std::fs::metadata(&n.file).ok();
+            let same = meta.as_ref().is_some_and(|m| {
+                m.len() == *size
+                    && m.modified().ok() == *modified
+                    && matches!((modified, baseline.started), (Some(t), Some(s)) if *t < s)
+            });
+            (!same).then(|| n.file.clone())
+        })
+        .collect();
+    let here: HashSet<&str> = now
+        .notes
+        .iter()
+        .map(|n| n.path.as_str())
+        .chain(now.attachments.iter().map(|a| a.path.as_str()))
+        .collect();
+    changed.extend(
+        baseline
+            .notes
+            .iter()
+            .map(|n| n.0.as_str())
+            .chain(baseline.others.iter().map(String::as_str))
+            .filter(|p| !here.contains(p))
+            .map(|p| root.join(p)),
+    );
+    changed.extend(
+        now.attachments
+            .iter()
+            .filter(|a| baseline.others.binary_search(&a.path).is_err())
+            .map(|a| root.join(&a.path)),
+    );
+    changed
+}
+
 impl Watcher {
     /// Starts watching `root` recursively.
     pub fn start(root: &Path) -> Result<Watcher, WatchError> {
+        Watcher::start_after(root, None)
+    }
+
+    /// Starts watching `root` recursively after a load that saw `baseline`: once the watch is in
+    /// place, what changed since the load began ([`since`]) is sent as the first batch, so nothing
+    /// is missed, although the watcher started after the files were read. Starting it after the
+    /// load keeps it from receiving an event for every file the load opens (the inotify backend
+    /// reports every open), which cost a fifth of the load at 50,000 notes.
+    pub fn start_after(root: &Path, baseline: Option<&Baseline>) -> Result<Watcher, WatchError> {
         use notify::Watcher as _;
         let err = |source| WatchError {
             path: root.to_path_buf(),
@@ -527,6 +638,12 @@ impl Watcher {
             .watch(&root, notify::RecursiveMode::Recursive)
             .map_err(err)?;
         let (tx, rx) = mpsc::channel();
+        if let Some(b) = baseline {
+            let changed = since(&root, b);
+            if !changed.is_empty() {
+                let _ = tx.send(Batch::Changes(changes_at(&root, changed)));
+            }
+        }
         std::thread::Builder::new()
             .name("engram-watch".into())
             .spawn(move || coalesce(&root, &raw_rx, &tx))

@@ -5,14 +5,14 @@ use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use clap::Parser;
 
 use engram::app::{self, App, Startup};
 use engram::cli::{BrowseArgs, Cli, Command, ShowArgs};
 use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
-use engram::live::Watcher;
+use engram::live::{Baseline, Watcher};
 use engram::render::{self, RenderOptions};
 use engram::textpack;
 use engram::vault::{LoadOptions, Vault};
@@ -84,8 +84,8 @@ fn run(cli: Cli) -> io::Result<u8> {
 /// The first frame does not wait for the graph: the note list is drawn from a scan of the folder
 /// (or the index cache's list), while a thread starts the file watcher, then loads and parses the
 /// vault and builds the graph, which the browser takes in when it arrives. The watcher starts
-/// before anything is read, so a change made while the vault loads is not missed (it is applied
-/// again, which changes nothing when the load already saw it). `--open` resolves its note against
+/// after the load, and first reports what changed while the vault was read, so no change is
+/// missed ([`Watcher::start_after`]). `--open` resolves its note against
 /// the whole graph (it may name an alias), so it loads first. Only the browser watches.
 fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8> {
     let watch = !args.no_watch;
@@ -94,10 +94,12 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         Ok(v) => Ok(Loaded::new(v)),
         Err(e) => Err(e.to_string()),
     };
-    let start_watcher = |dir: &Path| Watcher::start(dir).map_err(|e| e.to_string());
+    let start_watcher = |dir: &Path, baseline: Option<&Baseline>| {
+        Watcher::start_after(dir, baseline).map_err(|e| e.to_string())
+    };
     let (start, open, watcher) = match &args.open {
         Some(name) => {
-            let watcher = watch.then(|| start_watcher(dir));
+            let started = SystemTime::now();
             let loaded = match load(dir) {
                 Ok(l) => l,
                 Err(e) => {
@@ -112,6 +114,8 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
                 );
                 return Ok(EXIT_ERROR);
             };
+            let watcher =
+                watch.then(|| start_watcher(dir, Some(&Baseline::of(&loaded.vault, started))));
             // Searches read the notes' texts from the pack once it is written (not with
             // `--no-cache`); keys are never kept waiting.
             let _ = textpack::refresh_in_background(&loaded.vault);
@@ -156,18 +160,23 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         let (tx, rx) = mpsc::channel();
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
-            // The browser may have quit already; then nobody listens.
-            if watch {
-                let _ = tx.send(Startup::Watcher(start_watcher(&dir)));
-            }
+            let started = SystemTime::now();
             let ready = load(&dir).map(|l| Box::new(app::Prepared::new(l)));
-            // The text pack is written after the graph is handed over, so the two do not
-            // compete for the cores: searches read the pack once it is there.
-            let pack = ready
-                .as_ref()
-                .ok()
-                .and_then(|p| textpack::PlannedRefresh::of(&p.loaded.vault));
+            // The watcher and the text pack come after the graph is handed over, so they do not
+            // compete with it for the cores. The watcher then catches up with what changed while
+            // the vault was read; searches read the pack once it is there.
+            let (pack, baseline) = match &ready {
+                Ok(p) => (
+                    textpack::PlannedRefresh::of(&p.loaded.vault),
+                    watch.then(|| Baseline::of(&p.loaded.vault, started)),
+                ),
+                Err(_) => (None, None),
+            };
+            // The browser may have quit already; then nobody listens.
             let _ = tx.send(Startup::Loaded(ready));
+            if let Some(baseline) = baseline {
+                let _ = tx.send(Startup::Watcher(start_watcher(&dir, Some(&baseline))));
+            }
             if let Some(pack) = pack {
                 let _ = pack.run();
             }

@@ -106,8 +106,11 @@ fn the_list_answers_keys_before_the_graph_and_keeps_the_place_after() {
     tx.send(Startup::Loaded(Ok(Box::new(Prepared::new(loaded)))))
         .expect("send");
     ui.app.update(Action::Pump);
-
-    assert!(!ui.app.loading() && !ui.app.busy());
+    assert!(!ui.app.loading());
+    assert!(ui.app.busy(), "the watcher may follow the graph");
+    drop(tx);
+    ui.app.update(Action::Pump);
+    assert!(!ui.app.busy(), "the loading thread is done");
     assert_eq!(ui.open_path(), Some(SEED), "the open note stays open");
     assert_eq!(ui.app.view().expect("open").top, top, "at the same scroll");
     assert_eq!(ui.app.focus(), Focus::List, "with the same focus");
@@ -220,4 +223,78 @@ fn changes_during_the_first_load_are_applied_after_it() {
     let loaded = ui.app.loaded();
     let b = loaded.vault.note_by_path("b.md").expect("b");
     assert_eq!(loaded.graph.backlinks[b].len(), 1, "the change was applied");
+}
+
+/// The browser starts the watcher after the load (so it is not sent an event for every file the
+/// load opens), and the watcher first reports what changed while the vault was read: notes changed,
+/// added and removed, attachments added and removed, and notes whose time is not safely before the
+/// load began. Notes left alone are not read again.
+#[test]
+fn a_watcher_started_after_the_load_catches_up_with_what_changed_while_it_ran() {
+    use engram::live::{Baseline, Batch, Change, Watcher};
+    use std::collections::BTreeSet;
+    use std::time::{Duration, SystemTime};
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = common::root(&tmp);
+    for (rel, text) in [
+        ("a.md", "# a\n"),
+        ("b.md", "# b\n"),
+        ("c.md", "# c\n[[b]]\n"),
+        ("sub/e.md", "# e\n"),
+        ("sub/f.md", "# f\n"),
+        ("pic.png", "png"),
+    ] {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    common::age(&dir, Duration::from_secs(3600));
+    let started = SystemTime::now();
+    // A note written during the load, before it was read, has a time after the start: it may
+    // change again within its time stamp's resolution, so it is looked at again.
+    common::set_mtime(&dir.join("sub/f.md"), started + Duration::from_secs(5));
+    let loaded = Loaded::new(Vault::load(&dir).expect("load"));
+    let b = loaded.vault.note_by_path("b.md").expect("b");
+    assert_eq!(loaded.graph.backlinks[b].len(), 1);
+    let baseline = Baseline::of(&loaded.vault, started);
+
+    // While the load ran (after it read each file):
+    std::fs::write(dir.join("a.md"), "# a\n[[b]]\n").expect("change a");
+    std::fs::remove_file(dir.join("c.md")).expect("remove c");
+    std::fs::write(dir.join("d.md"), "# d\n[[b]] [[b]]\n").expect("add d");
+    std::fs::remove_file(dir.join("pic.png")).expect("remove pic");
+    std::fs::write(dir.join("new.png"), "png").expect("add new.png");
+
+    let watcher = Watcher::start_after(&dir, Some(&baseline)).expect("watch");
+    let Some(Batch::Changes(changes)) = watcher.try_recv() else {
+        panic!("the catch-up batch comes first, before start_after returns");
+    };
+    let paths: BTreeSet<&str> = changes.iter().map(Change::path).collect();
+    let want: BTreeSet<&str> = ["a.md", "c.md", "d.md", "new.png", "pic.png", "sub/f.md"]
+        .into_iter()
+        .collect();
+    assert_eq!(paths, want, "b.md and sub/e.md did not change");
+
+    // The browser applies the batch as it applies any of the watcher's.
+    let mut app = App::new(
+        loaded,
+        Options {
+            watcher: Some(watcher),
+            ..Options::default()
+        },
+    );
+    app.apply_changes(changes);
+    let l = app.loaded();
+    let paths: Vec<&str> = l.vault.notes.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["a.md", "b.md", "d.md", "sub/e.md", "sub/f.md"]);
+    let attachments: Vec<&str> = l
+        .vault
+        .attachments
+        .iter()
+        .map(|a| a.path.as_str())
+        .collect();
+    assert_eq!(attachments, ["new.png"]);
+    let b = l.vault.note_by_path("b.md").expect("b");
+    assert_eq!(l.graph.backlinks[b].len(), 3, "a's link and d's two links");
 }

@@ -11,11 +11,12 @@ use super::{App, Prepared};
 
 /// What the loading thread sends.
 pub enum Startup {
-    /// The file watcher, started (on that thread, where it costs the first frame nothing) before
-    /// the vault is read, so no change is missed; or why it could not start.
+    /// The file watcher, or why it could not start. It may come before or after the graph: a
+    /// watcher started after the load reports first what changed while the vault was read
+    /// ([`Watcher::start_after`]); changes it reports before the graph arrives wait for it.
     Watcher(Result<Watcher, String>),
     /// The whole vault and graph made ready to browse ([`Prepared::new`], on the loading
-    /// thread), or why loading failed. The last message.
+    /// thread), or why loading failed.
     Loaded(Result<Box<Prepared>, String>),
 }
 
@@ -23,45 +24,54 @@ impl App {
     /// Whether the graph is still being built: the browser shows the note list and opens notes,
     /// but links, backlinks and tags are not known yet.
     pub fn loading(&self) -> bool {
-        self.loading.is_some()
+        self.startup.as_ref().is_some_and(|s| !s.loaded)
     }
 
-    /// Whether work is arriving from a thread (a search's results, the graph): the event loop then
-    /// wakes often and sends [`super::Action::Pump`] to take it.
+    /// Whether work is arriving from a thread (a search's results, the graph, the watcher that
+    /// follows it): the event loop then wakes often and sends [`super::Action::Pump`] to take it.
     pub fn busy(&self) -> bool {
-        self.searching() || self.loading()
+        self.searching() || self.startup.is_some()
     }
 
     /// Browses the vault and graph that `rx` will deliver, meanwhile showing the one the app was
     /// made with (typically [`Loaded::listing`](crate::commands::Loaded::listing): the note list
     /// alone). Keys keep working; each [`super::Action::Pump`] looks for the delivery.
     pub fn load_in_background(&mut self, rx: Receiver<Startup>) {
-        self.loading = Some(rx);
+        self.startup = Some(Starting { rx, loaded: false });
     }
 
-    /// Takes in what the loading thread has sent so far.
+    /// Takes in what the loading thread has sent so far, until it is done sending.
     pub(super) fn pump_loading(&mut self) {
-        while let Some(rx) = &self.loading {
-            match rx.try_recv() {
+        while let Some(s) = &mut self.startup {
+            match s.rx.try_recv() {
                 Err(TryRecvError::Empty) => return,
                 Ok(Startup::Watcher(Ok(w))) => self.live.watcher = Some(w),
                 Ok(Startup::Watcher(Err(e))) => {
                     self.warn(format!("Not following changes to the vault: {e}"));
                 }
                 Ok(Startup::Loaded(Ok(prepared))) => {
-                    self.loading = None;
+                    s.loaded = true;
                     self.swap_in(*prepared);
                     self.apply_pending_changes();
                 }
                 Ok(Startup::Loaded(Err(why))) => {
-                    self.loading = None;
+                    s.loaded = true;
                     self.warn(format!("Cannot load the vault: {why}"));
                 }
                 Err(TryRecvError::Disconnected) => {
-                    self.loading = None;
-                    self.warn("Loading the vault stopped before it finished");
+                    let loaded = s.loaded;
+                    self.startup = None;
+                    if !loaded {
+                        self.warn("Loading the vault stopped before it finished");
+                    }
                 }
             }
         }
     }
+}
+
+/// The channel from the loading thread, and whether the graph has come through it yet.
+pub(super) struct Starting {
+    rx: Receiver<Startup>,
+    loaded: bool,
 }

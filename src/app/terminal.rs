@@ -113,7 +113,8 @@ pub fn run(app: &mut App) -> io::Result<()> {
         loop {
             let searching = app.searching();
             let loading = app.loading();
-            let wait = if searching || loading || app.rebuilding() {
+            let busy = app.busy();
+            let wait = if busy || app.rebuilding() {
                 SEARCH_POLL
             } else if app.watching() {
                 WATCH_POLL
@@ -128,7 +129,7 @@ pub fn run(app: &mut App) -> io::Result<()> {
             }
             let generation = app.generation();
             app.update(Action::Live);
-            if searching || loading {
+            if busy {
                 app.update(Action::Pump);
             }
             // A search's results are drawn as they come; while the graph is built, nothing changes
