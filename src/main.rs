@@ -15,7 +15,7 @@ use engram::commands::{self, Loaded, EXIT_ERROR, EXIT_OK};
 use engram::live::{Baseline, Watcher};
 use engram::render::{self, RenderOptions};
 use engram::textpack;
-use engram::vault::{LoadOptions, Vault};
+use engram::vault::{LoadOptions, Vault, Walk};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -90,17 +90,19 @@ fn run(cli: Cli) -> io::Result<u8> {
 fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8> {
     let watch = !args.no_watch;
     let load_options = options.clone();
-    let load = move |dir: &Path| match Vault::load_with(dir, &load_options) {
-        Ok(v) => Ok(Loaded::new(v)),
-        Err(e) => Err(e.to_string()),
-    };
+    let load =
+        move |dir: &Path, walk: Option<Walk>| match Vault::load_walked(dir, &load_options, walk) {
+            Ok(v) => Ok(Loaded::new(v)),
+            Err(e) => Err(e.to_string()),
+        };
     let start_watcher = |dir: &Path, baseline: Option<&Baseline>| {
         Watcher::start_after(dir, baseline).map_err(|e| e.to_string())
     };
-    let (start, open, watcher) = match &args.open {
+    // Changes from here on are caught by the watcher, which starts after the load.
+    let started = SystemTime::now();
+    let (start, open, watcher, walk) = match &args.open {
         Some(name) => {
-            let started = SystemTime::now();
-            let loaded = match load(dir) {
+            let loaded = match load(dir, None) {
                 Ok(l) => l,
                 Err(e) => {
                     eprintln!("engram: {e}");
@@ -119,17 +121,18 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
             // Searches read the notes' texts from the pack once it is written (not with
             // `--no-cache`); keys are never kept waiting.
             let _ = textpack::refresh_in_background(&loaded.vault);
-            (loaded, Some(note), watcher)
+            (loaded, Some(note), watcher, None)
         }
         None => {
-            let listing = match Vault::scan(dir, &options) {
+            // The load on the thread below uses this walk rather than walking again.
+            let (listing, walk) = match Vault::scan_keeping_walk(dir, &options) {
                 Ok(v) => v,
                 Err(e) => {
                     eprintln!("engram: {e}");
                     return Ok(EXIT_ERROR);
                 }
             };
-            (Loaded::listing(listing), None, None)
+            (Loaded::listing(listing), None, None, walk)
         }
     };
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
@@ -160,8 +163,7 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         let (tx, rx) = mpsc::channel();
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
-            let started = SystemTime::now();
-            let ready = load(&dir).map(|l| Box::new(app::Prepared::new(l)));
+            let ready = load(&dir, walk).map(|l| Box::new(app::Prepared::new(l)));
             // The watcher and the text pack come after the graph is handed over, so they do not
             // compete with it for the cores. The watcher then catches up with what changed while
             // the vault was read; searches read the pack once it is there.

@@ -195,10 +195,19 @@ pub struct ReadError {
 }
 
 /// A file found by the walk. Its size and time are read later, on all cores, from the open file.
+#[derive(Debug)]
 struct Found {
     abs: PathBuf,
     rel: String,
     note: bool,
+}
+
+/// The files one walk of a vault folder found, and what could not be walked: kept by
+/// [`Vault::scan_keeping_walk`] so that the load that follows it does not walk again.
+#[derive(Debug)]
+pub struct Walk {
+    found: Vec<Found>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// A note as loaded, with the diagnostics of its file.
@@ -257,6 +266,16 @@ impl Vault {
     /// and parsed, and the cache is written back (into the cache folder only) when anything changed.
     /// A cache that cannot be used is reported in [`Vault::cache`], never an error.
     pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Vault, VaultError> {
+        Vault::load_walked(root, options, None)
+    }
+
+    /// [`Vault::load_with`], taking the files from `walk` (a walk of `root` made moments ago, by
+    /// [`Vault::scan_keeping_walk`]) instead of walking the folder again; walks when it is `None`.
+    pub fn load_walked(
+        root: &Path,
+        options: &LoadOptions,
+        walk: Option<Walk>,
+    ) -> Result<Vault, VaultError> {
         let started = Instant::now();
         let scan_start = SystemTime::now();
         check_root(root)?;
@@ -269,7 +288,10 @@ impl Vault {
                 Some((canonical, file)) => Cache::read(file, canonical),
                 None => Ok(None),
             },
-            || walk(root),
+            || match walk {
+                Some(w) => (w.found, w.diagnostics),
+                None => self::walk(root),
+            },
         );
         report.status = match (&place, &cached) {
             (None, _) => CacheStatus::Off,
@@ -358,6 +380,15 @@ impl Vault {
     /// else from file names, found by the same walk as a load. Notes have no links, tags or
     /// headings. Errors as [`Vault::load_with`].
     pub fn scan(root: &Path, options: &LoadOptions) -> Result<Vault, VaultError> {
+        Vault::scan_keeping_walk(root, options).map(|(v, _)| v)
+    }
+
+    /// [`Vault::scan`], also giving the walk it made (when it walked rather than read the index
+    /// cache's list), for [`Vault::load_walked`] to use instead of walking again.
+    pub fn scan_keeping_walk(
+        root: &Path,
+        options: &LoadOptions,
+    ) -> Result<(Vault, Option<Walk>), VaultError> {
         let started = Instant::now();
         check_root(root)?;
         if let Some(listed) = Vault::peek_cached(root, options) {
@@ -377,39 +408,41 @@ impl Vault {
                     modified: None,
                 })
                 .collect();
-            return Ok(Vault {
+            let vault = Vault {
                 root: root.to_path_buf(),
                 notes,
                 load_time: started.elapsed(),
                 ..Vault::default()
-            });
+            };
+            return Ok((vault, None));
         }
         let (found, diagnostics) = walk(root);
         let mut notes = Vec::new();
         let mut attachments = Vec::new();
-        for f in found {
+        for f in &found {
             if f.note {
                 notes.push(Note {
                     skipped: false,
-                    ..empty_note(&f, 0, None)
+                    ..empty_note(f, 0, None)
                 });
             } else {
                 attachments.push(Attachment {
-                    path: f.rel,
+                    path: f.rel.clone(),
                     size: 0,
                 });
             }
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
         attachments.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Vault {
+        let vault = Vault {
             root: root.to_path_buf(),
             notes,
             attachments,
-            diagnostics,
+            diagnostics: diagnostics.clone(),
             load_time: started.elapsed(),
             ..Vault::default()
-        })
+        };
+        Ok((vault, Some(Walk { found, diagnostics })))
     }
 
     /// Builds a vault from in-memory files (vault path, contents): `.md` paths become notes, others

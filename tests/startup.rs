@@ -298,3 +298,40 @@ fn a_watcher_started_after_the_load_catches_up_with_what_changed_while_it_ran() 
     let b = l.vault.note_by_path("b.md").expect("b");
     assert_eq!(l.graph.backlinks[b].len(), 3, "a's link and d's two links");
 }
+
+/// The browser's first frame walks the folder; the load that follows takes that walk instead of
+/// walking again, and gives what a load of its own gives. A listing read from the index cache
+/// made no walk, and the load then walks.
+#[test]
+fn the_load_takes_the_listings_walk_and_gives_the_same_vault() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = common::root(&tmp);
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    std::fs::write(dir.join("a.md"), "# a\n[[b]] ![[pic.png]]\n").expect("write");
+    std::fs::write(dir.join("sub/b.md"), "---\ntags: [x]\n---\n[[a]]\n").expect("write");
+    std::fs::write(dir.join("pic.png"), "png").expect("write");
+    std::fs::write(dir.join("bad.md"), [0xffu8, 0xfe, b'\n']).expect("write");
+
+    let (listing, walk) = Vault::scan_keeping_walk(&dir, &LoadOptions::default()).expect("scan");
+    assert_eq!(listing.notes.len(), 3);
+    let walk = walk.expect("a listing without the index cache walks");
+    let walked =
+        Loaded::new(Vault::load_walked(&dir, &LoadOptions::default(), Some(walk)).expect("load"));
+    let own = Loaded::new(Vault::load(&dir).expect("load"));
+    let paths =
+        |l: &Loaded| -> Vec<String> { l.vault.notes.iter().map(|n| n.path.clone()).collect() };
+    assert_eq!(paths(&walked), paths(&own));
+    assert_eq!(walked.vault.attachments.len(), 1);
+    assert_eq!(walked.vault.diagnostics, own.vault.diagnostics);
+    assert_eq!(walked.graph.resolutions, own.graph.resolutions);
+    assert_eq!(walked.graph.backlinks, own.graph.backlinks);
+    assert_eq!(walked.graph.tags.len(), 1);
+
+    // With a warm index cache, the listing comes from it and no walk is kept.
+    let opts = common::cached(&tmp);
+    common::age(&dir, std::time::Duration::from_secs(3600));
+    Vault::load_with(&dir, &opts).expect("writes the cache");
+    let (listing, walk) = Vault::scan_keeping_walk(&dir, &opts).expect("scan");
+    assert_eq!(listing.notes.len(), 3);
+    assert!(walk.is_none(), "the listing came from the index cache");
+}
