@@ -491,6 +491,8 @@ pub struct App {
     /// Where the whole vault and graph, and then the watcher, come from while they are made on a
     /// thread (see [`App::load_in_background`]).
     startup: Option<swap::Starting>,
+    /// The switcher's matcher being built beside the UI, with the vault it is for.
+    matcher_coming: Option<std::sync::mpsc::Receiver<(Arc<Loaded>, Matcher)>>,
 }
 
 /// The first source line shown at `row`.
@@ -584,6 +586,7 @@ impl App {
             live: live::LiveState::new(opts.watcher, opts.rebuilds),
             title_rank,
             startup: None,
+            matcher_coming: None,
         };
         app.sort_list();
         app.list.selected = 0;

@@ -335,3 +335,60 @@ fn the_load_takes_the_listings_walk_and_gives_the_same_vault() {
     assert_eq!(listing.notes.len(), 3);
     assert!(walk.is_none(), "the listing came from the index cache");
 }
+
+/// The graph reaches the screen without the switcher's matcher, which the app builds beside the UI
+/// and takes in when it comes; until then the event loop keeps pumping.
+#[test]
+fn the_switchers_matcher_is_built_beside_the_ui_after_the_graph() {
+    use engram::app::Searching;
+    use std::time::{Duration, Instant};
+
+    let dir = Path::new("notes");
+    let listing = Vault::scan(dir, &LoadOptions::default()).expect("scan");
+    let mut app = App::new(
+        Loaded::listing(listing),
+        Options {
+            searching: Searching::Background,
+            ..Options::default()
+        },
+    );
+    let (tx, rx) = mpsc::channel();
+    app.load_in_background(rx);
+    tx.send(Startup::Loaded(Ok(Box::new(Prepared::without_matcher(
+        full(dir),
+    )))))
+    .expect("send");
+    drop(tx);
+    app.update(Action::Pump);
+    assert!(!app.loading(), "the graph is in");
+    assert!(
+        !app.matcher_ready(),
+        "the matcher is not built on the way to the graph"
+    );
+    let start = Instant::now();
+    while app.busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the matcher never came"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        app.update(Action::Pump);
+    }
+    assert!(
+        app.matcher_ready(),
+        "the matcher built beside the UI was taken in"
+    );
+    let mut ui = Ui {
+        app,
+        term: Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
+    };
+    ui.key(KeyCode::Char('/'));
+    for c in "computational".chars() {
+        ui.key(KeyCode::Char(c));
+    }
+    let screen = ui.screen();
+    assert!(
+        screen.contains("AI and computational models"),
+        "the switcher finds the seed note:\n{screen}"
+    );
+}

@@ -66,7 +66,7 @@ enum Msg {
 
 /// The search machinery: the channel hits arrive on and the generation they must carry.
 pub(super) struct Search {
-    searching: Searching,
+    pub(super) searching: Searching,
     generation: u64,
     cancel: Cancel,
     tx: Sender<(u64, Msg)>,

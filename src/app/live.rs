@@ -92,7 +92,8 @@ pub fn accepts_plus_line(editor: &str) -> bool {
 pub struct Prepared {
     /// The vault and graph.
     pub loaded: Loaded,
-    pub(crate) matcher: Matcher,
+    /// `None` from [`Prepared::without_matcher`].
+    pub(crate) matcher: Option<Matcher>,
     pub(crate) labels: Vec<(String, Option<String>)>,
     pub(crate) title_rank: Vec<u32>,
 }
@@ -100,12 +101,21 @@ pub struct Prepared {
 impl Prepared {
     /// Builds what the browser indexes from a loaded vault.
     pub fn new(loaded: Loaded) -> Prepared {
-        let matcher = Matcher::new(&loaded.vault);
+        Prepared {
+            matcher: Some(Matcher::new(&loaded.vault)),
+            ..Prepared::without_matcher(loaded)
+        }
+    }
+
+    /// [`Prepared::new`] without the switcher's matcher, which the app then builds beside the UI
+    /// once this is swapped in (or at once, if the switcher is opened first): the graph reaches
+    /// the screen sooner.
+    pub fn without_matcher(loaded: Loaded) -> Prepared {
         let labels = list_labels(&loaded);
         let title_rank = title_rank(&loaded);
         Prepared {
             loaded,
-            matcher,
+            matcher: None,
             labels,
             title_rank,
         }
@@ -256,7 +266,10 @@ impl App {
             .and_then(|k| self.list.order.iter().position(|&n| n == k))
             .unwrap_or(usize::MAX);
         self.list.labels = labels;
-        self.matcher = Some(matcher);
+        self.matcher = matcher;
+        if self.matcher.is_none() {
+            self.build_matcher_beside();
+        }
         self.title_rank = title_rank;
         let offset = self.list.offset;
         self.sort_list();

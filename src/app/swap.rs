@@ -3,9 +3,11 @@
 //! builds the graph, which arrives over a channel and is swapped in with [`App::swap_in`], keeping
 //! the user's place by path. Changes the watcher reports meanwhile wait, and are applied after it.
 
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
 
 use crate::live::Watcher;
+use crate::search::Matcher;
 
 use super::{App, Prepared};
 
@@ -30,7 +32,47 @@ impl App {
     /// Whether work is arriving from a thread (a search's results, the graph, the watcher that
     /// follows it): the event loop then wakes often and sends [`super::Action::Pump`] to take it.
     pub fn busy(&self) -> bool {
-        self.searching() || self.startup.is_some()
+        self.searching() || self.startup.is_some() || self.matcher_coming.is_some()
+    }
+
+    /// Whether the switcher's matcher for the vault now browsed is built.
+    pub fn matcher_ready(&self) -> bool {
+        self.matcher.is_some()
+    }
+
+    /// Builds the switcher's matcher for the vault now browsed on a thread, when searches run
+    /// beside the UI ([`super::Searching::Background`]); otherwise it is built when first used.
+    pub(super) fn build_matcher_beside(&mut self) {
+        self.matcher_coming = None;
+        if self.search.searching != super::Searching::Background {
+            return;
+        }
+        let loaded = Arc::clone(&self.loaded);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let matcher = Matcher::new(&loaded.vault);
+            // The app may have moved on to another vault, or quit: then nobody listens.
+            let _ = tx.send((loaded, matcher));
+        });
+        self.matcher_coming = Some(rx);
+    }
+
+    /// Takes the matcher built beside the UI, if it is for the vault still browsed and none was
+    /// built meanwhile.
+    fn take_matcher(&mut self) {
+        let Some(rx) = &self.matcher_coming else {
+            return;
+        };
+        match rx.try_recv() {
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.matcher_coming = None,
+            Ok((loaded, matcher)) => {
+                self.matcher_coming = None;
+                if Arc::ptr_eq(&loaded, &self.loaded) && self.matcher.is_none() {
+                    self.matcher = Some(matcher);
+                }
+            }
+        }
     }
 
     /// Browses the vault and graph that `rx` will deliver, meanwhile showing the one the app was
@@ -42,6 +84,7 @@ impl App {
 
     /// Takes in what the loading thread has sent so far, until it is done sending.
     pub(super) fn pump_loading(&mut self) {
+        self.take_matcher();
         while let Some(s) = &mut self.startup {
             match s.rx.try_recv() {
                 Err(TryRecvError::Empty) => return,
