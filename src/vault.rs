@@ -282,17 +282,39 @@ impl Vault {
 
         let mut report = CacheReport::default();
         let place = options.cache.then(|| cache_place(root, options)).flatten();
-        // Reading the cache and walking the folder do not depend on each other.
-        let (cached, (found, mut diagnostics)) = rayon::join(
-            || match &place {
-                Some((canonical, file)) => Cache::read(file, canonical),
-                None => Ok(None),
-            },
-            || match walk {
-                Some(w) => (w.found, w.diagnostics),
-                None => self::walk(root),
-            },
-        );
+        let cache_file = place.as_ref().map(|(_, file)| file).filter(|f| f.exists());
+        let (cached, items, mut diagnostics) = match (walk, cache_file) {
+            // No cache to read and no walk made yet: the notes are read and parsed on all cores
+            // as the walk finds them.
+            (None, None) => {
+                let items = walk_iter(root, root)
+                    .par_bridge()
+                    .map(|f| match f {
+                        Ok(f) => load_file(f, None),
+                        Err(d) => Item::Unreadable(d),
+                    })
+                    .collect();
+                (Ok(None), items, Vec::new())
+            }
+            (walk, _) => {
+                // Reading the cache and walking the folder do not depend on each other.
+                let (cached, (found, diagnostics)) = rayon::join(
+                    || match &place {
+                        Some((canonical, file)) => Cache::read(file, canonical),
+                        None => Ok(None),
+                    },
+                    || match walk {
+                        Some(w) => (w.found, w.diagnostics),
+                        None => self::walk(root),
+                    },
+                );
+                let items: Vec<Item> = found
+                    .into_par_iter()
+                    .map(|f| load_file(f, cached.as_ref().ok().and_then(Option::as_ref)))
+                    .collect();
+                (cached, items, diagnostics)
+            }
+        };
         report.status = match (&place, &cached) {
             (None, _) => CacheStatus::Off,
             (Some(_), Ok(None)) => CacheStatus::Missing,
@@ -300,11 +322,6 @@ impl Vault {
             (Some(_), Err(p)) => CacheStatus::Rejected(p.clone()),
         };
         let cached = cached.unwrap_or(None);
-
-        let items: Vec<Item> = found
-            .into_par_iter()
-            .map(|f| load_file(f, cached.as_ref()))
-            .collect();
         let cache_len = cached.as_ref().map_or(0, Cache::len);
         drop(cached);
         let mut notes: Vec<LoadedNote> = Vec::with_capacity(items.len());
@@ -746,58 +763,72 @@ fn walk(root: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
 fn walk_from(root: &Path, start: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diagnostics = Vec::new();
-    let walker = walkdir::WalkDir::new(start)
+    for entry in walk_iter(root, start) {
+        match entry {
+            Ok(f) => found.push(f),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (found, diagnostics)
+}
+
+/// The files under `start` (a folder inside the vault at `root`) in walk order, and a diagnostic
+/// for each entry that could not be walked, as they are found: a load can read the first notes
+/// while the walk goes on.
+fn walk_iter<'a>(
+    root: &'a Path,
+    start: &Path,
+) -> impl Iterator<Item = Result<Found, Diagnostic>> + 'a {
+    walkdir::WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
-                let (kind, message) = if let Some(anc) = e.loop_ancestor() {
-                    (
-                        DiagnosticKind::BadSymlink,
-                        format!(
-                            "symbolic link loops back to {}; not followed",
-                            relative(root, anc)
-                        ),
-                    )
-                } else if e
-                    .io_error()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-                {
-                    (
-                        DiagnosticKind::BadSymlink,
-                        "symbolic link points to nothing".to_string(),
-                    )
-                } else {
-                    let msg = e
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                    let (kind, message) = if let Some(anc) = e.loop_ancestor() {
+                        (
+                            DiagnosticKind::BadSymlink,
+                            format!(
+                                "symbolic link loops back to {}; not followed",
+                                relative(root, anc)
+                            ),
+                        )
+                    } else if e
                         .io_error()
-                        .map_or_else(|| e.to_string(), |io| io.to_string());
-                    (DiagnosticKind::Unreadable, format!("cannot read: {msg}"))
-                };
-                diagnostics.push(Diagnostic {
-                    path,
-                    kind,
-                    message,
-                });
-                continue;
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                    {
+                        (
+                            DiagnosticKind::BadSymlink,
+                            "symbolic link points to nothing".to_string(),
+                        )
+                    } else {
+                        let msg = e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string());
+                        (DiagnosticKind::Unreadable, format!("cannot read: {msg}"))
+                    };
+                    return Some(Err(Diagnostic {
+                        path,
+                        kind,
+                        message,
+                    }));
+                }
+            };
+            if !entry.file_type().is_file() {
+                return None;
             }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let note = is_markdown(&entry.file_name().to_string_lossy());
-        let abs = entry.into_path();
-        found.push(Found {
-            rel: relative(root, &abs),
-            abs,
-            note,
-        });
-    }
-    (found, diagnostics)
+            let note = is_markdown(&entry.file_name().to_string_lossy());
+            let abs = entry.into_path();
+            Some(Ok(Found {
+                rel: relative(root, &abs),
+                abs,
+                note,
+            }))
+        })
 }
 
 /// Loads one file found by the walk: an attachment's size, or a note from the cache or its file.
