@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+mod scan;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_width::UnicodeWidthChar;
 
@@ -556,10 +558,52 @@ fn block_id(line: &str, start: usize, line_no: usize) -> Option<BlockId> {
 
 /// Parses a note. `text` is the whole file; `body_start` is where the Markdown body begins (after the
 /// frontmatter). Ranges and lines refer to the whole file.
+///
+/// Most notes are read by a hand-written scanner that finds exactly what pulldown-cmark would, several
+/// times faster; notes holding a construct it does not read exactly go through pulldown-cmark.
 pub fn parse(text: &str, body_start: usize) -> Parsed {
     let lines = LineIndex::new(text);
     let scan = scan_lines(text, body_start, &lines);
     let comments = comment_ranges_in(text, &scan.code);
+    if let Some(mut parsed) =
+        scan::scan_fast_in(text, body_start, &lines, &scan.br_lines, &comments)
+    {
+        parsed.block_ids = scan.block_ids;
+        return parsed;
+    }
+    parse_pulldown_in(text, body_start, &lines, scan, &comments)
+}
+
+/// The fast path of [`parse`] alone: `None` when the note holds a construct the scanner does not read
+/// exactly; otherwise equal to [`parse_with_pulldown`]. For tests and benchmarks.
+#[doc(hidden)]
+pub fn scan_fast(text: &str, body_start: usize) -> Option<Parsed> {
+    let lines = LineIndex::new(text);
+    let scan = scan_lines(text, body_start, &lines);
+    let comments = comment_ranges_in(text, &scan.code);
+    let mut parsed = scan::scan_fast_in(text, body_start, &lines, &scan.br_lines, &comments)?;
+    parsed.block_ids = scan.block_ids;
+    Some(parsed)
+}
+
+/// [`parse`] through pulldown-cmark only, the reference the fast path must equal. For tests and
+/// benchmarks.
+#[doc(hidden)]
+pub fn parse_with_pulldown(text: &str, body_start: usize) -> Parsed {
+    let lines = LineIndex::new(text);
+    let scan = scan_lines(text, body_start, &lines);
+    let comments = comment_ranges_in(text, &scan.code);
+    parse_pulldown_in(text, body_start, &lines, scan, &comments)
+}
+
+/// The pulldown-cmark reading of a note, with its lines, line scan and comments already found.
+fn parse_pulldown_in(
+    text: &str,
+    body_start: usize,
+    lines: &LineIndex,
+    scan: LineScan,
+    comments: &[Range<usize>],
+) -> Parsed {
     let prepared: Cow<str> = if scan.br_lines.is_empty() {
         Cow::Borrowed(text)
     } else {
@@ -584,7 +628,7 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
             // A merge of several empty texts is dropped; a single empty text is kept.
             if code_depth == 0 && (pieces == 1 || !empty) {
                 if let Some(raw) = text.get(range.clone()) {
-                    find_tags(raw, range.start, text, &lines, tags);
+                    find_tags(raw, range.start, text, lines, tags);
                 }
             }
         }
@@ -615,7 +659,7 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
                 if let Some((syntax, dest, piped, start, display)) = open_link.take() {
                     let end = range.end.max(start);
                     if let Some(link) =
-                        finish_link(syntax, &dest, piped, display, start..end, &lines, &comments)
+                        finish_link(syntax, &dest, piped, display, start..end, lines, comments)
                     {
                         out.links.push(link);
                     }
