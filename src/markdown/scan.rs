@@ -318,11 +318,7 @@ fn classify(rest: &[u8], para_open: bool) -> Option<Start> {
             Some(Start::Text)
         }
         b'*' | b'-' | b'_' => {
-            if c == b'-'
-                && para_open
-                && rest.iter().all(|b| matches!(b, b'-' | b' ' | b'\t'))
-                && !rest.contains(&b'\t')
-            {
+            if c == b'-' && para_open && rest.iter().all(|b| matches!(b, b'-' | b' ' | b'\t')) {
                 return Some(Start::Setext);
             }
             if is_break(rest) {
@@ -448,6 +444,65 @@ fn plain_content(region: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// Whether heading content may have its text read by the scanner: no byte outside a construct whose
+/// meaning could change the text (emphasis, strikethrough, entities, escapes).
+fn plain_content_outside_constructs(region: &[u8]) -> bool {
+    region.iter().enumerate().all(|(k, &b)| match b {
+        b'*' | b'~' | b'&' | b'\\' => false,
+        b'_' => intraword(region, k),
+        _ => true,
+    })
+}
+
+/// Whether a link's text holds nothing but plain text, emphasis, strikethrough, entities and
+/// escapes: pulldown-cmark, reading the link alone, then gives its text exactly.
+fn styled_content(region: &[u8]) -> bool {
+    !region
+        .iter()
+        .any(|b| matches!(b, b'`' | b'<' | b'[' | b']' | b'!' | b'$' | b'\n' | b'|'))
+}
+
+/// [`styled_content`], a `[` allowed.
+fn styled_content_or_bracket(region: &[u8]) -> bool {
+    !region
+        .iter()
+        .any(|b| matches!(b, b'`' | b'<' | b']' | b'!' | b'$' | b'\n' | b'|'))
+}
+
+/// The text pulldown-cmark gives a heading (`link` false) or the first link or image (`link`
+/// true) of `src` read alone: Text, Code and Math events, and a space per line break in a link.
+fn pulldown_text(src: &str, link: bool) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    let mut seen = false;
+    let mut inside = false;
+    for event in Parser::new_ext(src, super::options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) if !link => {
+                seen = true;
+                inside = true;
+            }
+            Event::End(TagEnd::Heading(_)) if !link => inside = false,
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) if link => {
+                if seen {
+                    return None;
+                }
+                seen = true;
+                inside = true;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if link => inside = false,
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t)
+                if inside =>
+            {
+                out.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak if inside && link => out.push(' '),
+            _ => {}
+        }
+    }
+    seen.then_some(out)
 }
 
 /// Whether the byte at `k` sits between two ASCII letters or digits.
@@ -656,7 +711,19 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             match classify(r, para_open)? {
-                Start::Setext => return None,
+                Start::Setext => {
+                    // A one-line paragraph over `===` or `---` is a heading (CommonMark 4.3);
+                    // longer ones and odd underlines are left to pulldown-cmark.
+                    let run = r.iter().take_while(|b| **b == r[0]).count();
+                    if self.para.len() != 1 || !is_blank(&r[run..]) {
+                        return None;
+                    }
+                    let seg = self.para[0].clone();
+                    self.para.clear();
+                    let level = if r[0] == b'=' { 1 } else { 2 };
+                    let range_end = if nl < text.len() { nl + 1 } else { nl };
+                    self.setext(level, seg, range_end)?;
+                }
                 Start::Break => self.flush()?,
                 Start::Fence(c, n) => {
                     if !containers.is_empty() {
@@ -734,33 +801,74 @@ impl<'a> Scanner<'a> {
     fn heading(&mut self, level: u8, start: usize, content: usize, nl: usize) -> Option<()> {
         let bytes = self.bytes;
         let mut end = nl;
-        while end > content && bytes[end - 1] == b' ' {
+        while end > content && matches!(bytes[end - 1], b' ' | b'\t') {
             end -= 1;
         }
         let mut h = end;
         while h > content && bytes[h - 1] == b'#' {
             h -= 1;
         }
-        if h < end && (h == content || bytes[h - 1] == b' ') {
+        if h < end && (h == content || matches!(bytes[h - 1], b' ' | b'\t')) {
             end = h;
-            while end > content && bytes[end - 1] == b' ' {
+            while end > content && matches!(bytes[end - 1], b' ' | b'\t') {
                 end -= 1;
             }
         }
         let mut c = content;
-        while c < end && bytes[c] == b' ' {
+        while c < end && matches!(bytes[c], b' ' | b'\t') {
             c += 1;
         }
-        let mut sink = String::new();
-        self.inline(&[c..end], false, Some(&mut sink))?;
         let range_end = if nl < self.text.len() { nl + 1 } else { nl };
+        let text = if plain_content_outside_constructs(&bytes[c..end]) {
+            let mut sink = String::new();
+            self.inline(&[c..end], false, Some(&mut sink))?;
+            sink
+        } else {
+            // Emphasis, entities or escapes: pulldown-cmark reads the heading's line alone, which
+            // gives the same inline events as in the note (no reference definitions bear on it).
+            self.inline(&[c..end], false, None)?;
+            pulldown_text(&self.text[start..range_end], false)?
+        };
         self.out.headings.push(super::Heading {
             level,
-            text: sink.trim().to_string(),
+            text: text.trim().to_string(),
             range: start..range_end,
             line: self.lines.line(start),
         });
         Some(())
+    }
+
+    fn setext(&mut self, level: u8, seg: Range<usize>, range_end: usize) -> Option<()> {
+        let bytes = self.bytes;
+        let mut end = seg.end;
+        while end > seg.start && matches!(bytes[end - 1], b' ' | b'\t') {
+            end -= 1;
+        }
+        let text = if plain_content_outside_constructs(&bytes[seg.start..end]) {
+            let mut sink = String::new();
+            self.inline(&[seg.start..end], false, Some(&mut sink))?;
+            sink
+        } else {
+            self.inline(&[seg.start..end], false, None)?;
+            pulldown_text(&self.text[seg.start..range_end], false)?
+        };
+        self.out.headings.push(super::Heading {
+            level,
+            text: text.trim().to_string(),
+            range: seg.start..range_end,
+            line: self.lines.line(seg.start),
+        });
+        Some(())
+    }
+
+    /// What pulldown-cmark does once a link is made: no link may hold it, so every `[` still
+    /// waiting is dead; a `![` is not (an image may hold a link).
+    fn disable_links(&mut self) {
+        for o in &mut self.openers {
+            if !o.image {
+                o.disabled = true;
+            }
+        }
     }
 
     /// Reads the open paragraph, if any.
@@ -1037,8 +1145,36 @@ impl<'a> Scanner<'a> {
                                     _ => k += 1,
                                 }
                             };
+                            let after = bytes.get(k + 1).copied().filter(|_| k + 1 < end);
+                            if closed && after == Some(b')') {
+                                // `[t](<dest>)`: a link.
+                                if op.seg != si || op.disabled {
+                                    return None;
+                                }
+                                let open_len = if op.image { 2 } else { 1 };
+                                let region = op.pos + open_len..j;
+                                let dest = &text[d0 + 1..k];
+                                if !plain_content(&bytes[region.clone()])
+                                    || sink.is_some()
+                                    || dest.contains('&')
+                                {
+                                    return None;
+                                }
+                                let syntax = if op.image {
+                                    LinkSyntax::MarkdownEmbed
+                                } else {
+                                    LinkSyntax::Markdown
+                                };
+                                self.push_link(syntax, dest, true, &text[region], op.pos..k + 2);
+                                if !op.image {
+                                    self.disable_links();
+                                }
+                                i = k + 2;
+                                continue;
+                            }
+                            // After `<dest>` only blanks, a title or `)` may follow.
                             if closed
-                                && !bytes.get(k + 1).is_some_and(|b| b.is_ascii_alphanumeric())
+                                && matches!(after, None | Some(b' ' | b'\t' | b'"' | b'\'' | b'('))
                             {
                                 return None;
                             }
@@ -1066,9 +1202,13 @@ impl<'a> Scanner<'a> {
                         }
                         let open_len = if op.image { 2 } else { 1 };
                         let region = op.pos + open_len..j;
-                        if !plain_content(&bytes[region.clone()]) {
+                        let display = if plain_content(&bytes[region.clone()]) {
+                            std::borrow::Cow::Borrowed(&text[region])
+                        } else if sink.is_none() && styled_content(&bytes[region]) {
+                            std::borrow::Cow::Owned(pulldown_text(&text[op.pos..k + 1], true)?)
+                        } else {
                             return None;
-                        }
+                        };
                         if let Some(s) = sink.as_deref_mut() {
                             s.replace_range(op.sink_len..op.sink_len + open_len, "");
                         }
@@ -1077,13 +1217,9 @@ impl<'a> Scanner<'a> {
                         } else {
                             LinkSyntax::Markdown
                         };
-                        self.push_link(syntax, &text[d0..k], true, &text[region], op.pos..k + 1);
+                        self.push_link(syntax, &text[d0..k], true, &display, op.pos..k + 1);
                         if !op.image {
-                            for o in &mut self.openers {
-                                if !o.image {
-                                    o.disabled = true;
-                                }
-                            }
+                            self.disable_links();
                         }
                         i = k + 1;
                     }
@@ -1199,15 +1335,47 @@ impl<'a> Scanner<'a> {
         match pipe {
             Some(p) => {
                 let disp = &bytes[p + 1..close];
-                if !plain_content(disp) || disp.contains(&b'|') {
+                if disp.contains(&b'|') {
                     return None;
                 }
-                self.tags_in(p + 1..close)?;
-                let display = &text[p + 1..close];
-                if let Some(s) = sink.as_deref_mut() {
-                    s.push_str(display);
+                // `[[a | [00:32:06]]]` (hubermanlab): one `[` in the display is text, and leaves
+                // both outer brackets on pulldown-cmark's stack.
+                let brackets = memchr::memchr_iter(b'[', disp).count();
+                if brackets > 1 || (brackets == 1 && (sink.is_some() || disp.contains(&b'!'))) {
+                    return None;
                 }
-                self.push_link(syntax, dest, true, display, start..close + 2);
+                let display = if brackets == 0 && plain_content(disp) {
+                    std::borrow::Cow::Borrowed(&text[p + 1..close])
+                } else if sink.is_none() && styled_content_or_bracket(disp) {
+                    std::borrow::Cow::Owned(pulldown_text(&text[start..close + 2], true)?)
+                } else {
+                    return None;
+                };
+                self.tags_in(p + 1..close)?;
+                if let Some(s) = sink.as_deref_mut() {
+                    s.push_str(&display);
+                }
+                self.push_link(syntax, dest, true, &display, start..close + 2);
+                if brackets == 1 {
+                    self.disable_links();
+                    self.openers.push(Opener {
+                        pos: start,
+                        image,
+                        disabled: !image,
+                        poisoned: image,
+                        seg: si,
+                        sink_len: 0,
+                    });
+                    self.openers.push(Opener {
+                        pos: start + usize::from(image) + 1,
+                        image: false,
+                        disabled: true,
+                        poisoned: false,
+                        seg: si,
+                        sink_len: 0,
+                    });
+                    return Some(Some(close + 2));
+                }
             }
             None => {
                 self.tags_in(body..close)?;
@@ -1217,11 +1385,7 @@ impl<'a> Scanner<'a> {
                 self.push_link(syntax, dest, false, "", start..close + 2);
             }
         }
-        for o in &mut self.openers {
-            if !o.image {
-                o.disabled = true;
-            }
-        }
+        self.disable_links();
         // pulldown-cmark pops only the inner `[` for the closing `]]`; the outer one stays on its
         // stack, disabled for a link and live for an embed.
         self.openers.push(Opener {
