@@ -133,6 +133,10 @@ struct Scanner<'a> {
     /// Segments (content of each line) of the open paragraph.
     para: Vec<Range<usize>>,
     openers: Vec<Opener>,
+    /// Cells of the table row being read (kept to save an allocation per row).
+    cells: Vec<Range<usize>>,
+    /// Whether the body holds a `$` at all: most do not, and then no block needs counting them.
+    dollars: bool,
 }
 
 /// The fast path: `Some` exactly when the note holds only constructs the scanner reads exactly;
@@ -164,6 +168,8 @@ pub(super) fn scan_fast_in(
         out: Parsed::default(),
         para: Vec::new(),
         openers: Vec::new(),
+        dollars: memchr::memchr(b'$', body).is_some(),
+        cells: Vec::new(),
     };
     s.blocks(body_start, br_lines)?;
     s.out.links.shrink_to_fit();
@@ -431,6 +437,40 @@ const SPECIAL: [bool; 256] = {
     t
 };
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is at least `n` (`n` below 0x80; bytes of `w` with their
+/// high bit set answer yes and are masked out by the caller).
+fn at_least(w: u64, n: u8) -> u64 {
+    // (b | 0x80) - n never borrows from the next byte, so each byte is compared on its own.
+    ((w | HI) - LO * u64::from(n)) & HI
+}
+
+/// The first byte in `bytes[i..end]` that may matter in a paragraph (`!"#$`, `<`, `[\]^_` and a
+/// backtick), or `end`: eight bytes at a time, as most of a note is plain prose. The
+/// candidates that do not matter outside kept text (`"`, `^`, `_`, a lone `$`) are read as text.
+fn next_candidate(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i + 8 <= end {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        let ascii = !w & HI;
+        let hit = ((at_least(w, 0x21) & !at_least(w, 0x25))
+            | (at_least(w, 0x3C) & !at_least(w, 0x3D))
+            | (at_least(w, 0x5B) & !at_least(w, 0x61)))
+            & ascii;
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    bytes[i..end]
+        .iter()
+        .position(|b| matches!(b, b'!'..=b'$' | b'<' | b'['..=b'`'))
+        .map_or(end, |k| i + k)
+}
+
 /// Whether a link's or heading's kept text may hold `region` as written: no byte whose meaning
 /// pulldown-cmark could change (emphasis, entities, escapes, nested constructs).
 fn plain_content(region: &[u8]) -> bool {
@@ -522,8 +562,16 @@ impl<'a> Scanner<'a> {
         let mut table: Option<usize> = None; // cells of the open table's header
         let mut next_br = br_lines.partition_point(|r| r.start < body_start);
         let mut pos = body_start;
+        // Line ends come from the line index already built, not from a second search.
+        let starts = &self.lines.0;
+        let line_end = |start: usize| -> usize {
+            let i = starts.partition_point(|s| *s <= start);
+            starts.get(i).map_or(text.len(), |s| s - 1)
+        };
+        let mut li = starts.partition_point(|s| *s <= pos);
         while pos < text.len() {
-            let nl = memchr::memchr(b'\n', &bytes[pos..]).map_or(text.len(), |k| pos + k);
+            let nl = starts.get(li).map_or(text.len(), |s| s - 1);
+            li += 1;
             let line = &bytes[pos..nl];
             let this = pos;
             pos = nl + 1;
@@ -739,8 +787,11 @@ impl<'a> Scanner<'a> {
                 Start::Text => {
                     if !para_open && containers.is_empty() && r[0] == b'|' {
                         // A table needs its delimiter row next.
-                        let next_end = memchr::memchr(b'\n', &bytes[pos.min(text.len())..])
-                            .map_or(text.len(), |k| pos + k);
+                        let next_end = if pos < text.len() {
+                            line_end(pos)
+                        } else {
+                            text.len()
+                        };
                         let next = bytes.get(pos..next_end).unwrap_or(&[]);
                         if is_delim_like(next) {
                             if next.first() != Some(&b'|') {
@@ -752,6 +803,7 @@ impl<'a> Scanner<'a> {
                             }
                             table = Some(cells);
                             pos = next_end + 1;
+                            li += 1;
                             continue;
                         }
                     }
@@ -767,11 +819,12 @@ impl<'a> Scanner<'a> {
     fn table_row(&mut self, start: usize, end: usize, header: Option<usize>) -> Option<usize> {
         let row = &self.bytes[start..end];
         if memchr::memmem::find(row, b"\\\\|").is_some()
-            || row.iter().filter(|b| **b == b'$').count() >= 2
+            || (self.dollars && row.iter().filter(|b| **b == b'$').count() >= 2)
         {
             return None;
         }
-        let mut cells = Vec::new();
+        let mut cells = std::mem::take(&mut self.cells);
+        cells.clear();
         let mut from = start + 1;
         let trimmed_end = start + row.iter().rposition(|b| *b != b' ' && *b != b'\t')? + 1;
         let mut i = from;
@@ -785,17 +838,20 @@ impl<'a> Scanner<'a> {
         if from < trimmed_end || self.bytes[trimmed_end - 1] != b'|' || trimmed_end == start + 1 {
             cells.push(from..trimmed_end);
         }
-        if header.is_some_and(|h| h != cells.len()) {
-            return None;
-        }
+        let n = cells.len();
+        let mut ok = header.is_none_or(|h| h == n);
         for c in &cells {
+            if !ok {
+                break;
+            }
             let ind = self.bytes[c.clone()]
                 .iter()
                 .take_while(|b| **b == b' ')
                 .count();
-            self.inline(&[c.start + ind..c.end], true, None)?;
+            ok = self.inline(&[c.start + ind..c.end], true, None).is_some();
         }
-        Some(cells.len())
+        self.cells = cells;
+        ok.then_some(n)
     }
 
     fn heading(&mut self, level: u8, start: usize, content: usize, nl: usize) -> Option<()> {
@@ -928,7 +984,7 @@ impl<'a> Scanner<'a> {
             syntax,
             dest,
             piped,
-            display.to_string(),
+            display,
             range,
             self.lines,
             self.comments,
@@ -947,22 +1003,28 @@ impl<'a> Scanner<'a> {
     ) -> Option<()> {
         let text = self.text;
         let bytes = self.bytes;
-        let dollars: usize = segs
-            .iter()
-            .map(|s| memchr::memchr_iter(b'$', &bytes[s.clone()]).count())
-            .sum();
-        if dollars >= 2 {
-            return None;
+        if self.dollars {
+            let dollars: usize = segs
+                .iter()
+                .map(|s| memchr::memchr_iter(b'$', &bytes[s.clone()]).count())
+                .sum();
+            if dollars >= 2 {
+                return None;
+            }
         }
         self.openers.clear();
         for (si, seg) in segs.iter().enumerate() {
             let end = seg.end;
             let mut i = seg.start;
             while i < end {
-                let j = bytes[i..end]
-                    .iter()
-                    .position(|b| SPECIAL[*b as usize])
-                    .map_or(end, |k| i + k);
+                let j = if sink.is_some() {
+                    bytes[i..end]
+                        .iter()
+                        .position(|b| SPECIAL[*b as usize])
+                        .map_or(end, |k| i + k)
+                } else {
+                    next_candidate(bytes, i, end)
+                };
                 if let Some(s) = sink.as_deref_mut() {
                     s.push_str(&text[i..j]);
                 }
@@ -1245,7 +1307,8 @@ impl<'a> Scanner<'a> {
                         }
                     }
                     _ => {
-                        // `$`, alone in its block: literal.
+                        // `$` alone in its block, or a byte `next_candidate` stops at that means
+                        // nothing here (`"`, `^`): literal.
                         if let Some(s) = sink.as_deref_mut() {
                             s.push(char::from(b));
                         }
@@ -1272,11 +1335,11 @@ impl<'a> Scanner<'a> {
     ) -> Option<Option<usize>> {
         let bytes = self.bytes;
         let end = segs[si].end;
-        let close = memchr::memmem::find(&bytes[body..end], b"]]").map(|k| body + k);
+        let close = find_close(bytes, body, end);
         let Some(close) = close else {
             if segs[si + 1..]
                 .iter()
-                .any(|s| memchr::memmem::find(&bytes[s.clone()], b"]]").is_some())
+                .any(|s| find_close(bytes, s.start, s.end).is_some())
             {
                 return None;
             }
@@ -1286,7 +1349,52 @@ impl<'a> Scanner<'a> {
         if region.is_empty() {
             return None;
         }
-        let pipe = memchr::memchr(b'|', region).map(|k| body + k);
+        // One pass finds the pipe and whether anything needs a closer look; most wikilinks are
+        // `[[target]]` or `[[snake_case | words]]`.
+        let mut pipe = None;
+        let mut odd = false;
+        let mut hash = false;
+        for (k, &b) in region.iter().enumerate() {
+            match b {
+                b'|' if pipe.is_none() => pipe = Some(body + k),
+                b'#' => hash = true,
+                b'`' | b'<' | b'[' | b']' | b'$' | b'\\' => odd = true,
+                b'|' | b'*' | b'~' | b'&' | b'!' | b'_' if pipe.is_some() => odd = true,
+                _ => {}
+            }
+        }
+        if !odd {
+            let text = self.text;
+            let syntax = if image {
+                LinkSyntax::WikiEmbed
+            } else {
+                LinkSyntax::Wiki
+            };
+            let target_end = pipe.unwrap_or(close);
+            if body == target_end {
+                return None; // empty wikitext: pulldown-cmark makes no link
+            }
+            let dest = &text[body..target_end];
+            let shown = pipe.map_or(body, |p| p + 1);
+            if hash {
+                self.tags_in(shown..close)?;
+            }
+            let display = &text[shown..close];
+            if let Some(s) = sink.as_deref_mut() {
+                s.push_str(display);
+            }
+            self.push_link(syntax, dest, pipe.is_some(), display, start..close + 2);
+            self.disable_links();
+            self.openers.push(Opener {
+                pos: start,
+                image,
+                disabled: !image,
+                poisoned: image,
+                seg: si,
+                sink_len: 0,
+            });
+            return Some(Some(close + 2));
+        }
         // The target is taken raw; only what could end or split the link early matters there.
         let target_end = pipe.unwrap_or(close);
         // Code spans are read before the `]]` is, so one may sit in the target
@@ -1398,6 +1506,19 @@ impl<'a> Scanner<'a> {
         });
         Some(Some(close + 2))
     }
+}
+
+/// The first `]]` in `bytes[from..end]` (a memchr for `]`: building a substring searcher for each
+/// wikilink would cost more than the search).
+fn find_close(bytes: &[u8], mut from: usize, end: usize) -> Option<usize> {
+    while let Some(k) = memchr::memchr(b']', &bytes[from..end]) {
+        let at = from + k;
+        if at + 1 < end && bytes[at + 1] == b']' {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Cells of a table row (`|` at both ends optional, `\|` not a separator).
