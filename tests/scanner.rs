@@ -119,6 +119,29 @@ fn fast_path_equals_pulldown_on_the_sample_vault() {
 }
 
 const FRAGMENTS: &[&str] = &[
+    "<!--",
+    "(<",
+    ">)",
+    "](<a class=\"t\" data-t=\"1\">",
+    "**b**",
+    "*i*",
+    "[[a | **b**]]",
+    "[[x | [00:01]]]",
+    "[t](<a%20b>)",
+    "]]:",
+    "[x]: y",
+    "`code`",
+    "[[N#How to use `x`]]",
+    "&copy;",
+    "\\*",
+    "1. **A**",
+    "-->",
+    "<!-- c -->",
+    "\n    ",
+    "\n\n    x",
+    "\n  ",
+    "> ```",
+    "- ```",
     "[[",
     "]]",
     "|",
@@ -219,9 +242,18 @@ fn random_doc(rng: &mut Rng) -> String {
 /// enough of them that the check is not vacuous.
 #[test]
 fn fast_path_equals_pulldown_on_random_documents() {
-    let mut rng = Rng::new(2024);
+    // `ENGRAM_SCANNER_DOCS` runs more (or fewer) documents, and `ENGRAM_SCANNER_SEED` others.
+    let docs = std::env::var("ENGRAM_SCANNER_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60_000);
+    let seed = std::env::var("ENGRAM_SCANNER_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2024);
+    let mut rng = Rng::new(seed);
     let mut tally = Tally::default();
-    for i in 0..60_000 {
+    for i in 0..docs {
         let doc = random_doc(&mut rng);
         check(&format!("random document {i}"), &doc, 0, &mut tally);
     }

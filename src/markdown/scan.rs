@@ -106,6 +106,19 @@ enum Start {
     Break,
     /// A line that is a setext underline if it follows a paragraph.
     Setext,
+    /// `<!--`: an HTML block (CommonMark 4.6, kind 2) up to the line holding `-->`.
+    Comment,
+}
+
+/// A block whose lines are not Markdown, open inside containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Raw {
+    /// Fenced code: the fence's character and length.
+    Fence(u8, usize),
+    /// Indented code.
+    Indented,
+    /// An HTML comment block.
+    Comment,
 }
 
 /// A `[` or `![` waiting for its `]`.
@@ -291,6 +304,7 @@ fn classify(rest: &[u8], para_open: bool) -> Option<Start> {
             let after = &rest[1..];
             let after = after.strip_prefix(b"/").unwrap_or(after);
             match after.first() {
+                Some(b'!') if rest.starts_with(b"<!--") => Some(Start::Comment),
                 Some(b'!' | b'?') => None,
                 Some(a) if a.is_ascii_alphabetic() => {
                     let n = after
@@ -558,7 +572,10 @@ impl<'a> Scanner<'a> {
         let text = self.text;
         let bytes = self.bytes;
         let mut containers: Vec<Container> = Vec::new();
-        let mut fence: Option<(u8, usize)> = None;
+        let mut fence: Option<(u8, usize)> = None; // a fence open at the top level
+                                                   // Code or an HTML comment open inside containers (or indented code anywhere): it goes on
+                                                   // while the line matches this many containers.
+        let mut raw: Option<(Raw, usize)> = None;
         let mut table: Option<usize> = None; // cells of the open table's header
         let mut next_br = br_lines.partition_point(|r| r.start < body_start);
         let mut pos = body_start;
@@ -611,6 +628,9 @@ impl<'a> Scanner<'a> {
                     .take_while(|c| matches!(c, Container::Item(_)))
                     .count();
                 containers.truncate(keep);
+                if raw.is_some_and(|(_, depth)| depth > keep) {
+                    raw = None;
+                }
                 continue;
             }
 
@@ -644,6 +664,37 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 matched += 1;
+            }
+            if let Some((kind, depth)) = raw {
+                if matched >= depth {
+                    let r = &bytes[p..nl];
+                    let ind = r.iter().take_while(|b| **b == b' ').count();
+                    match kind {
+                        Raw::Fence(c, n) => {
+                            if ind <= 3 {
+                                let run = r[ind..].iter().take_while(|b| **b == c).count();
+                                if run >= n && is_blank(&r[ind + run..]) {
+                                    raw = None;
+                                }
+                            }
+                            continue;
+                        }
+                        Raw::Comment => {
+                            if memchr::memmem::find(r, b"-->").is_some() {
+                                raw = None;
+                            }
+                            continue;
+                        }
+                        Raw::Indented => {
+                            if ind >= 4 || is_blank(r) {
+                                continue;
+                            }
+                            raw = None;
+                        }
+                    }
+                } else {
+                    raw = None;
+                }
             }
             let rest = &bytes[p..nl];
             if is_blank(rest) {
@@ -739,6 +790,37 @@ impl<'a> Scanner<'a> {
             }
 
             // The leaf.
+            if let Some((kind, depth)) = raw {
+                if matched >= depth {
+                    let r = &bytes[p..nl];
+                    let ind = r.iter().take_while(|b| **b == b' ').count();
+                    match kind {
+                        Raw::Fence(c, n) => {
+                            if ind <= 3 {
+                                let run = r[ind..].iter().take_while(|b| **b == c).count();
+                                if run >= n && is_blank(&r[ind + run..]) {
+                                    raw = None;
+                                }
+                            }
+                            continue;
+                        }
+                        Raw::Comment => {
+                            if memchr::memmem::find(r, b"-->").is_some() {
+                                raw = None;
+                            }
+                            continue;
+                        }
+                        Raw::Indented => {
+                            if ind >= 4 || is_blank(r) {
+                                continue;
+                            }
+                            raw = None;
+                        }
+                    }
+                } else {
+                    raw = None;
+                }
+            }
             let rest = &bytes[p..nl];
             if is_blank(rest) {
                 self.flush()?;
@@ -747,7 +829,8 @@ impl<'a> Scanner<'a> {
             let ind = indent(rest)?;
             if ind >= 4 {
                 if self.para.is_empty() {
-                    return None; // indented code
+                    raw = Some((Raw::Indented, containers.len()));
+                    continue;
                 }
                 self.para.push(p + ind..nl);
                 continue;
@@ -774,11 +857,18 @@ impl<'a> Scanner<'a> {
                 }
                 Start::Break => self.flush()?,
                 Start::Fence(c, n) => {
-                    if !containers.is_empty() {
-                        return None;
-                    }
                     self.flush()?;
-                    fence = Some((c, n));
+                    if containers.is_empty() {
+                        fence = Some((c, n));
+                    } else {
+                        raw = Some((Raw::Fence(c, n), containers.len()));
+                    }
+                }
+                Start::Comment => {
+                    self.flush()?;
+                    if memchr::memmem::find(r, b"-->").is_none() {
+                        raw = Some((Raw::Comment, containers.len()));
+                    }
                 }
                 Start::Heading(level, skip) => {
                     self.flush()?;
@@ -818,7 +908,7 @@ impl<'a> Scanner<'a> {
     /// `header` and returns it.
     fn table_row(&mut self, start: usize, end: usize, header: Option<usize>) -> Option<usize> {
         let row = &self.bytes[start..end];
-        if memchr::memmem::find(row, b"\\\\|").is_some()
+        if memchr::memchr_iter(b'\\', row).any(|k| row.get(k + 1..k + 3) == Some(b"\\|"))
             || (self.dollars && row.iter().filter(|b| **b == b'$').count() >= 2)
         {
             return None;
@@ -1115,12 +1205,6 @@ impl<'a> Scanner<'a> {
                                 continue;
                             }
                             Some(b'!' | b'?') => return None,
-                            // `<a@b.c>` is an email autolink: left to pulldown-cmark.
-                            _ if memchr::memchr(b'>', &bytes[j..end])
-                                .is_some_and(|k| bytes[j..j + k].contains(&b'@')) =>
-                            {
-                                return None
-                            }
                             _ => {}
                         }
                         match html_tag(&bytes[..end], j) {
@@ -1129,6 +1213,14 @@ impl<'a> Scanner<'a> {
                                 continue;
                             }
                             Err(true) => return None,
+                            // `<a@b.c>` is an email autolink (never also a tag): left to
+                            // pulldown-cmark.
+                            Err(false)
+                                if memchr::memchr(b'>', &bytes[j..end])
+                                    .is_some_and(|k| bytes[j..j + k].contains(&b'@')) =>
+                            {
+                                return None
+                            }
                             Err(false) => {
                                 if let Some(s) = sink.as_deref_mut() {
                                     s.push('<');
