@@ -209,6 +209,15 @@ fn may_define(bytes: &[u8], at: usize) -> bool {
         })
 }
 
+/// Whether what follows a closing fence's run lets it close: only spaces (pulldown-cmark does not
+/// close on a tab there, the spec does; a tab bails).
+fn closes(after: &[u8]) -> Option<bool> {
+    if after.contains(&b'\t') && is_blank(after) {
+        return None;
+    }
+    Some(after.iter().all(|b| *b == b' '))
+}
+
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| *b == b' ' || *b == b'\t')
 }
@@ -597,7 +606,7 @@ impl<'a> Scanner<'a> {
                 let ind = line.iter().take_while(|b| **b == b' ').count();
                 if ind <= 3 {
                     let run = line[ind..].iter().take_while(|b| **b == c).count();
-                    if run >= n && is_blank(&line[ind + run..]) {
+                    if run >= n && closes(&line[ind + run..])? {
                         fence = None;
                     }
                 }
@@ -673,7 +682,7 @@ impl<'a> Scanner<'a> {
                         Raw::Fence(c, n) => {
                             if ind <= 3 {
                                 let run = r[ind..].iter().take_while(|b| **b == c).count();
-                                if run >= n && is_blank(&r[ind + run..]) {
+                                if run >= n && closes(&r[ind + run..])? {
                                     raw = None;
                                 }
                             }
@@ -710,8 +719,8 @@ impl<'a> Scanner<'a> {
                 } else {
                     classify(&rest[ind..], true)?
                 };
-                if lazy_start == Start::Setext && !self.para.is_empty() {
-                    return None;
+                if (lazy_start == Start::Setext || is_delim_like(rest)) && !self.para.is_empty() {
+                    return None; // underline, table row or lazy text: pulldown-cmark decides
                 }
                 let lazy = !self.para.is_empty()
                     && (ind >= 4
@@ -772,11 +781,13 @@ impl<'a> Scanner<'a> {
                     }
                     // A task marker followed by `(` could be read either way.
                     let c = &after[sp..];
-                    if c.len() >= 4
+                    // So could a task marker with nothing after it: pulldown-cmark may take the
+                    // item as empty.
+                    if c.len() >= 3
                         && c[0] == b'['
                         && matches!(c[1], b' ' | b'x' | b'X')
                         && c[2] == b']'
-                        && c[3] == b'('
+                        && (c.get(3) == Some(&b'(') || is_blank(&c[3..]))
                     {
                         return None;
                     }
@@ -790,37 +801,6 @@ impl<'a> Scanner<'a> {
             }
 
             // The leaf.
-            if let Some((kind, depth)) = raw {
-                if matched >= depth {
-                    let r = &bytes[p..nl];
-                    let ind = r.iter().take_while(|b| **b == b' ').count();
-                    match kind {
-                        Raw::Fence(c, n) => {
-                            if ind <= 3 {
-                                let run = r[ind..].iter().take_while(|b| **b == c).count();
-                                if run >= n && is_blank(&r[ind + run..]) {
-                                    raw = None;
-                                }
-                            }
-                            continue;
-                        }
-                        Raw::Comment => {
-                            if memchr::memmem::find(r, b"-->").is_some() {
-                                raw = None;
-                            }
-                            continue;
-                        }
-                        Raw::Indented => {
-                            if ind >= 4 || is_blank(r) {
-                                continue;
-                            }
-                            raw = None;
-                        }
-                    }
-                } else {
-                    raw = None;
-                }
-            }
             let rest = &bytes[p..nl];
             if is_blank(rest) {
                 self.flush()?;
@@ -946,6 +926,9 @@ impl<'a> Scanner<'a> {
 
     fn heading(&mut self, level: u8, start: usize, content: usize, nl: usize) -> Option<()> {
         let bytes = self.bytes;
+        if bytes[content..nl].contains(&b'\t') {
+            return None; // pulldown-cmark and the spec differ on tabs around a closing `#`
+        }
         let mut end = nl;
         while end > content && matches!(bytes[end - 1], b' ' | b'\t') {
             end -= 1;
