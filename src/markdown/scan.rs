@@ -918,7 +918,9 @@ impl<'a> Scanner<'a> {
                 .iter()
                 .take_while(|b| **b == b' ')
                 .count();
-            ok = self.inline(&[c.start + ind..c.end], true, None).is_some();
+            ok = self
+                .inline(std::slice::from_ref(&(c.start + ind..c.end)), true, None)
+                .is_some();
         }
         self.cells = cells;
         ok.then_some(n)
@@ -950,12 +952,12 @@ impl<'a> Scanner<'a> {
         let range_end = if nl < self.text.len() { nl + 1 } else { nl };
         let text = if plain_content_outside_constructs(&bytes[c..end]) {
             let mut sink = String::new();
-            self.inline(&[c..end], false, Some(&mut sink))?;
+            self.inline(std::slice::from_ref(&(c..end)), false, Some(&mut sink))?;
             sink
         } else {
             // Emphasis, entities or escapes: pulldown-cmark reads the heading's line alone, which
             // gives the same inline events as in the note (no reference definitions bear on it).
-            self.inline(&[c..end], false, None)?;
+            self.inline(std::slice::from_ref(&(c..end)), false, None)?;
             pulldown_text(&self.text[start..range_end], false)?
         };
         self.out.headings.push(super::Heading {
@@ -975,10 +977,14 @@ impl<'a> Scanner<'a> {
         }
         let text = if plain_content_outside_constructs(&bytes[seg.start..end]) {
             let mut sink = String::new();
-            self.inline(&[seg.start..end], false, Some(&mut sink))?;
+            self.inline(
+                std::slice::from_ref(&(seg.start..end)),
+                false,
+                Some(&mut sink),
+            )?;
             sink
         } else {
-            self.inline(&[seg.start..end], false, None)?;
+            self.inline(std::slice::from_ref(&(seg.start..end)), false, None)?;
             pulldown_text(&self.text[seg.start..range_end], false)?
         };
         self.out.headings.push(super::Heading {
@@ -1495,12 +1501,8 @@ impl<'a> Scanner<'a> {
             match b {
                 b'`' if pipe.is_none() => {}
                 b'`' | b'<' | b'[' | b']' | b'$' => return None,
-                b'\\' => {
-                    // `[[a\|b]]`: the escaped pipe is the one pulldown-cmark splits at.
-                    if body + k + 1 != target_end || pipe.is_none() {
-                        return None;
-                    }
-                }
+                // `[[a\|b]]`: the escaped pipe is the one pulldown-cmark splits at.
+                b'\\' if body + k + 1 != target_end || pipe.is_none() => return None,
                 _ => {}
             }
         }
