@@ -293,3 +293,33 @@ fn fast_path_reads_the_common_constructs_exactly() {
         assert_eq!(fast, parse_with_pulldown(doc, 0), "{doc:?}");
     }
 }
+
+/// The shapes of `tests/hostile.rs`: the scanner agrees with pulldown-cmark on them and stays
+/// linear (a 100,000-line paragraph of wikilinks once took minutes: every link revisited every
+/// `[` still waiting).
+#[test]
+fn fast_path_is_exact_and_linear_on_hostile_shapes() {
+    let para = "A line of a very large note with a [[one]] link in it.\n".repeat(100_000);
+    let started = std::time::Instant::now();
+    let fast = scan_fast(&para, 0).expect("a plain paragraph is read");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "scan_fast took {:?} on a 100,000-line paragraph",
+        started.elapsed()
+    );
+    assert_eq!(fast.links.len(), 100_000);
+    assert_eq!(fast, parse_with_pulldown(&para, 0));
+    let docs = [
+        "[[one]] ".repeat(10_000),
+        "x".repeat(1 << 16) + " [[one]]\n",
+        "- a\n".to_string()
+            + &(1..300)
+                .map(|i| format!("{}- x [[l{i}]]\n", "  ".repeat(i)))
+                .collect::<String>(),
+        ">".repeat(500) + " deep [[one]]\n",
+    ];
+    let mut tally = Tally::default();
+    for (i, doc) in docs.iter().enumerate() {
+        check(&format!("hostile shape {i}"), doc, 0, &mut tally);
+    }
+}

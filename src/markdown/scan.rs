@@ -128,6 +128,8 @@ struct Opener {
     pos: usize,
     image: bool,
     disabled: bool,
+    /// [`Scanner::link_epoch`] when it was pushed: a `[` pushed before a link was made is dead.
+    epoch: usize,
     /// The `![` left on pulldown-cmark's link stack by a `![[embed]]`: still live there, so a later
     /// `](dest)` would wrap the embed in an image; the scanner bails on that.
     poisoned: bool,
@@ -146,6 +148,8 @@ struct Scanner<'a> {
     /// Segments (content of each line) of the open paragraph.
     para: Vec<Range<usize>>,
     openers: Vec<Opener>,
+    /// Links made so far in this block (see [`Scanner::disable_links`]).
+    link_epoch: usize,
     /// Cells of the table row being read (kept to save an allocation per row).
     cells: Vec<Range<usize>>,
     /// Whether the body holds a `$` at all: most do not, and then no block needs counting them.
@@ -183,6 +187,7 @@ pub(super) fn scan_fast_in(
         openers: Vec::new(),
         dollars: memchr::memchr(b'$', body).is_some(),
         cells: Vec::new(),
+        link_epoch: 0,
     };
     s.blocks(body_start, br_lines)?;
     s.out.links.shrink_to_fit();
@@ -662,13 +667,14 @@ impl<'a> Scanner<'a> {
                         }
                     }
                     Container::Item(col) => {
-                        if !is_blank(&bytes[p..nl]) {
-                            let ind = indent(&bytes[p..nl])?;
-                            if (p - this) + ind >= col {
-                                p = this + col;
-                            } else {
-                                break;
-                            }
+                        // Only the item's own indentation is looked at: counting every leading
+                        // space for every level would make deep nesting cubic.
+                        let want = (this + col).min(nl).max(p);
+                        match bytes[p..want].iter().position(|b| *b != b' ') {
+                            None if this + col <= nl => p = p.max(this + col),
+                            Some(k) if bytes[p + k] == b'\t' => return None,
+                            _ if is_blank(&bytes[p..nl]) => {}
+                            _ => break,
                         }
                     }
                 }
@@ -741,6 +747,9 @@ impl<'a> Scanner<'a> {
 
             // Open new containers.
             loop {
+                if containers.len() > 32 {
+                    return None; // no note nests this deep but a hostile one; pulldown-cmark decides
+                }
                 let ind = indent(&bytes[p..nl])?;
                 if ind >= 4 {
                     break;
@@ -998,12 +1007,9 @@ impl<'a> Scanner<'a> {
 
     /// What pulldown-cmark does once a link is made: no link may hold it, so every `[` still
     /// waiting is dead; a `![` is not (an image may hold a link).
+    /// In O(1): a line of ten thousand links would make marking each waiting `[` quadratic.
     fn disable_links(&mut self) {
-        for o in &mut self.openers {
-            if !o.image {
-                o.disabled = true;
-            }
-        }
+        self.link_epoch += 1;
     }
 
     /// Reads the open paragraph, if any.
@@ -1250,6 +1256,7 @@ impl<'a> Scanner<'a> {
                             image,
                             disabled: false,
                             poisoned: false,
+                            epoch: self.link_epoch,
                             seg: si,
                             sink_len: len,
                         });
@@ -1265,7 +1272,8 @@ impl<'a> Scanner<'a> {
                         if op.poisoned && next == Some(b'(') {
                             return None;
                         }
-                        if op.disabled || next != Some(b'(') {
+                        let dead = op.disabled || (!op.image && op.epoch < self.link_epoch);
+                        if dead || next != Some(b'(') {
                             if let Some(s) = sink.as_deref_mut() {
                                 s.push(']');
                             }
@@ -1291,7 +1299,7 @@ impl<'a> Scanner<'a> {
                             let after = bytes.get(k + 1).copied().filter(|_| k + 1 < end);
                             if closed && after == Some(b')') {
                                 // `[t](<dest>)`: a link.
-                                if op.seg != si || op.disabled {
+                                if op.seg != si || dead {
                                     return None;
                                 }
                                 let open_len = if op.image { 2 } else { 1 };
@@ -1471,6 +1479,7 @@ impl<'a> Scanner<'a> {
                 image,
                 disabled: !image,
                 poisoned: image,
+                epoch: self.link_epoch,
                 seg: si,
                 sink_len: 0,
             });
@@ -1548,6 +1557,7 @@ impl<'a> Scanner<'a> {
                         image,
                         disabled: !image,
                         poisoned: image,
+                        epoch: self.link_epoch,
                         seg: si,
                         sink_len: 0,
                     });
@@ -1556,6 +1566,7 @@ impl<'a> Scanner<'a> {
                         image: false,
                         disabled: true,
                         poisoned: false,
+                        epoch: self.link_epoch,
                         seg: si,
                         sink_len: 0,
                     });
@@ -1578,6 +1589,7 @@ impl<'a> Scanner<'a> {
             image,
             disabled: !image,
             poisoned: image,
+            epoch: self.link_epoch,
             seg: si,
             sink_len: 0,
         });
