@@ -76,6 +76,14 @@ fn fast_path_equals_pulldown_on_the_corpora() {
             continue;
         }
         let tally = check_dir(&dir);
+        // hubermanlab is the vault issue 6 is about: the scanner reads all but 9 of its notes.
+        if dir.file_name().is_some_and(|n| n == "hubermanlab") {
+            assert!(
+                tally.bail_rate() < 0.02,
+                "the scanner bails on {:.2}% of hubermanlab",
+                100.0 * tally.bail_rate()
+            );
+        }
         eprintln!(
             "{}: {} notes, {} bailed ({:.1}%)",
             dir.display(),
@@ -100,8 +108,9 @@ fn fast_path_equals_pulldown_on_a_generated_vault_and_rarely_bails() {
         100.0 * tally.bail_rate()
     );
     assert!(tally.notes >= 2000);
+    // It reads every one today; a few bails are allowed before this fails.
     assert!(
-        tally.bail_rate() < 0.05,
+        tally.bail_rate() < 0.005,
         "the scanner bails on {:.2}% of generated notes",
         100.0 * tally.bail_rate()
     );
@@ -264,7 +273,7 @@ fn fast_path_equals_pulldown_on_random_documents() {
         100.0 * tally.bail_rate()
     );
     assert!(
-        tally.bail_rate() < 0.8,
+        tally.bail_rate() < 0.7,
         "the scanner reads too few random documents for the check to mean much"
     );
 }
