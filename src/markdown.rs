@@ -541,11 +541,20 @@ fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
 /// The `^block-id` at the end of one line (R22), if it has one.
 fn block_id(line: &str, start: usize, line_no: usize) -> Option<BlockId> {
     let content = line.trim_end();
-    let caret = memchr::memrchr(b'^', content.as_bytes())?;
-    let id = &content[caret + 1..];
-    if id.is_empty() || !id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+    // The id is the run of id characters at the end, and a `^` must come right before it: walking
+    // back over that run alone, not searching the whole line for its last `^`, finds the same one
+    // (an id holds no `^`).
+    let bytes = content.as_bytes();
+    let id_len = bytes
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    let caret = bytes.len().checked_sub(id_len + 1)?;
+    if id_len == 0 || bytes[caret] != b'^' {
         return None;
     }
+    let id = &content[caret + 1..];
     let before = &content[..caret];
     let ok = before.trim().is_empty()
         || before.ends_with(' ')
