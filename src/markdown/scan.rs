@@ -1241,7 +1241,7 @@ impl<'a> Scanner<'a> {
                                 return None;
                             }
                             if let Some(k) =
-                                self.wikilink(si, segs, j, image, body + 1, table, &mut sink)?
+                                self.wikilink(si, segs, j, image, body + 1, &mut sink)?
                             {
                                 i = k;
                                 continue;
@@ -1411,7 +1411,6 @@ impl<'a> Scanner<'a> {
     /// A wikilink whose body starts at `body` (after `[[`); `start` is its `[` or `!`. `Some(end)`
     /// when it was read, `None` inside when the scanner must bail, `Some(None)` when there is no
     /// wikilink here (its brackets are then plain openers).
-    #[allow(clippy::too_many_arguments)]
     fn wikilink(
         &mut self,
         si: usize,
@@ -1419,7 +1418,6 @@ impl<'a> Scanner<'a> {
         start: usize,
         image: bool,
         body: usize,
-        table: bool,
         sink: &mut Option<&mut String>,
     ) -> Option<Option<usize>> {
         let bytes = self.bytes;
@@ -1515,7 +1513,6 @@ impl<'a> Scanner<'a> {
                 _ => {}
             }
         }
-        let _ = table;
         if body == target_end {
             return None; // empty wikitext: pulldown-cmark makes no link
         }
