@@ -499,6 +499,18 @@ fn next_candidate(bytes: &[u8], mut i: usize, end: usize) -> usize {
         .map_or(end, |k| i + k)
 }
 
+/// Bytes a wikilink's body is checked for.
+const WIKI_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let s = b"|#`<[]$\\*~&!_";
+    let mut i = 0;
+    while i < s.len() {
+        t[s[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Whether a link's or heading's kept text may hold `region` as written: no byte whose meaning
 /// pulldown-cmark could change (emphasis, entities, escapes, nested constructs).
 fn plain_content(region: &[u8]) -> bool {
@@ -1442,6 +1454,9 @@ impl<'a> Scanner<'a> {
         let mut odd = false;
         let mut hash = false;
         for (k, &b) in region.iter().enumerate() {
+            if !WIKI_SPECIAL[usize::from(b)] {
+                continue; // one table lookup for the letters that make up nearly all of a link
+            }
             match b {
                 b'|' if pipe.is_none() => pipe = Some(body + k),
                 b'#' => hash = true,
