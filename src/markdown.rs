@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+mod scan;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_width::UnicodeWidthChar;
 
@@ -198,7 +200,9 @@ pub struct LineIndex(Vec<usize>);
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        // Notes' lines run to a few hundred bytes; a guess saves most regrowth.
+        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex(starts)
     }
@@ -428,7 +432,7 @@ fn is_lone_br_line(line: &str) -> bool {
 /// Whether a target is a URL with a scheme (`https://`, `mailto:`, `obsidian://`): R18, R29.
 pub fn is_external(target: &str) -> bool {
     let t = target.trim();
-    let Some(colon) = t.find(':') else {
+    let Some(colon) = t.bytes().position(|b| b == b':') else {
         return false;
     };
     let scheme = &t[..colon];
@@ -443,7 +447,7 @@ pub fn is_external(target: &str) -> bool {
 
 /// Splits linktext at the first `#` into path and subpath (R2, R23); trims each part (R3).
 pub fn split_linktext(text: &str) -> (String, Option<Subpath>) {
-    let Some(hash) = text.find('#') else {
+    let Some(hash) = text.bytes().position(|b| b == b'#') else {
         return (text.trim().to_string(), None);
     };
     let path = text[..hash].trim().to_string();
@@ -537,11 +541,20 @@ fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
 /// The `^block-id` at the end of one line (R22), if it has one.
 fn block_id(line: &str, start: usize, line_no: usize) -> Option<BlockId> {
     let content = line.trim_end();
-    let caret = memchr::memrchr(b'^', content.as_bytes())?;
-    let id = &content[caret + 1..];
-    if id.is_empty() || !id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+    // The id is the run of id characters at the end, and a `^` must come right before it: walking
+    // back over that run alone, not searching the whole line for its last `^`, finds the same one
+    // (an id holds no `^`).
+    let bytes = content.as_bytes();
+    let id_len = bytes
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    let caret = bytes.len().checked_sub(id_len + 1)?;
+    if id_len == 0 || bytes[caret] != b'^' {
         return None;
     }
+    let id = &content[caret + 1..];
     let before = &content[..caret];
     let ok = before.trim().is_empty()
         || before.ends_with(' ')
@@ -556,10 +569,52 @@ fn block_id(line: &str, start: usize, line_no: usize) -> Option<BlockId> {
 
 /// Parses a note. `text` is the whole file; `body_start` is where the Markdown body begins (after the
 /// frontmatter). Ranges and lines refer to the whole file.
+///
+/// Most notes are read by a hand-written scanner that finds exactly what pulldown-cmark would, several
+/// times faster; notes holding a construct it does not read exactly go through pulldown-cmark.
 pub fn parse(text: &str, body_start: usize) -> Parsed {
     let lines = LineIndex::new(text);
     let scan = scan_lines(text, body_start, &lines);
     let comments = comment_ranges_in(text, &scan.code);
+    if let Some(mut parsed) =
+        scan::scan_fast_in(text, body_start, &lines, &scan.br_lines, &comments)
+    {
+        parsed.block_ids = scan.block_ids;
+        return parsed;
+    }
+    parse_pulldown_in(text, body_start, &lines, scan, &comments)
+}
+
+/// The fast path of [`parse`] alone: `None` when the note holds a construct the scanner does not read
+/// exactly; otherwise equal to [`parse_with_pulldown`]. For tests and benchmarks.
+#[doc(hidden)]
+pub fn scan_fast(text: &str, body_start: usize) -> Option<Parsed> {
+    let lines = LineIndex::new(text);
+    let scan = scan_lines(text, body_start, &lines);
+    let comments = comment_ranges_in(text, &scan.code);
+    let mut parsed = scan::scan_fast_in(text, body_start, &lines, &scan.br_lines, &comments)?;
+    parsed.block_ids = scan.block_ids;
+    Some(parsed)
+}
+
+/// [`parse`] through pulldown-cmark only, the reference the fast path must equal. For tests and
+/// benchmarks.
+#[doc(hidden)]
+pub fn parse_with_pulldown(text: &str, body_start: usize) -> Parsed {
+    let lines = LineIndex::new(text);
+    let scan = scan_lines(text, body_start, &lines);
+    let comments = comment_ranges_in(text, &scan.code);
+    parse_pulldown_in(text, body_start, &lines, scan, &comments)
+}
+
+/// The pulldown-cmark reading of a note, with its lines, line scan and comments already found.
+fn parse_pulldown_in(
+    text: &str,
+    body_start: usize,
+    lines: &LineIndex,
+    scan: LineScan,
+    comments: &[Range<usize>],
+) -> Parsed {
     let prepared: Cow<str> = if scan.br_lines.is_empty() {
         Cow::Borrowed(text)
     } else {
@@ -584,7 +639,7 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
             // A merge of several empty texts is dropped; a single empty text is kept.
             if code_depth == 0 && (pieces == 1 || !empty) {
                 if let Some(raw) = text.get(range.clone()) {
-                    find_tags(raw, range.start, text, &lines, tags);
+                    find_tags(raw, range.start, text, lines, tags);
                 }
             }
         }
@@ -615,7 +670,7 @@ pub fn parse(text: &str, body_start: usize) -> Parsed {
                 if let Some((syntax, dest, piped, start, display)) = open_link.take() {
                     let end = range.end.max(start);
                     if let Some(link) =
-                        finish_link(syntax, &dest, piped, display, start..end, &lines, &comments)
+                        finish_link(syntax, &dest, piped, &display, start..end, lines, comments)
                     {
                         out.links.push(link);
                     }
@@ -696,21 +751,27 @@ fn finish_link(
     syntax: LinkSyntax,
     dest: &str,
     piped: bool,
-    display: String,
+    display: &str,
     range: Range<usize>,
     lines: &LineIndex,
     comments: &[Range<usize>],
 ) -> Option<Link> {
     let wiki = matches!(syntax, LinkSyntax::Wiki | LinkSyntax::WikiEmbed);
-    if wiki && dest.contains('\n') {
+    // Byte loops, not `str::find`: link texts are short, and a searcher's setup costs more there.
+    if wiki && dest.bytes().any(|b| b == b'\n') {
         return None; // R4: a line ending is not allowed inside a wikilink.
     }
     // R24: a display that draws nothing (empty, or only zero-width characters such as U+FE0F)
     // shows the target instead.
-    let display = piped.then(|| display.trim().to_string()).filter(|d| {
-        d.chars()
-            .any(|c| !c.is_control() && UnicodeWidthChar::width(c).unwrap_or(0) > 0)
-    });
+    // Boxed straight from the trimmed text: one allocation per display (a vault has hundreds of
+    // thousands), none for a display that draws nothing.
+    let display = piped
+        .then(|| display.trim())
+        .filter(|d| {
+            d.chars()
+                .any(|c| !c.is_control() && UnicodeWidthChar::width(c).unwrap_or(0) > 0)
+        })
+        .map(Box::<str>::from);
     let external = is_external(dest);
     let (target, subpath) = if external {
         (dest.trim().to_string(), None)
@@ -732,7 +793,7 @@ fn finish_link(
         syntax,
         target: target.into_boxed_str(),
         subpath: subpath.map(Box::new),
-        display: display.map(String::into_boxed_str),
+        display,
         external,
         // Files over 64 MiB are not parsed, so a line number always fits.
         line: lines.line(range.start) as u32,
