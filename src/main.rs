@@ -82,11 +82,11 @@ fn run(cli: Cli) -> io::Result<u8> {
 /// one-line message on a normal screen rather than a garbled full-screen one.
 ///
 /// The first frame does not wait for the graph: the note list is drawn from a scan of the folder
-/// (or the index cache's list), while a thread starts the file watcher, then loads and parses the
-/// vault and builds the graph, which the browser takes in when it arrives. The watcher starts
-/// after the load, and first reports what changed while the vault was read, so no change is
-/// missed ([`Watcher::start_after`]). `--open` resolves its note against
-/// the whole graph (it may name an alias), so it loads first. Only the browser watches.
+/// (or the index cache's list), while a thread loads and parses the vault (reusing that walk) and
+/// builds the graph, which the browser takes in when it arrives. The file watcher starts after the
+/// load, and first reports what changed while the vault was read, so no change is missed
+/// ([`Watcher::start_after`]). `--open` resolves its note against the whole graph (it may name an
+/// alias), so it loads first. Only the browser watches.
 fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8> {
     let watch = !args.no_watch;
     let load_options = options.clone();

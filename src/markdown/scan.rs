@@ -1,6 +1,7 @@
 //! The fast path of [`super::parse`]: a hand-written scanner for the common subset of Markdown that
-//! finds exactly what the pulldown-cmark path finds, several times faster, and gives up (`None`) on
-//! anything it does not handle exactly, so the caller falls back to pulldown-cmark.
+//! finds exactly what the pulldown-cmark path finds, in about half its time (1.4× faster than
+//! pulldown-cmark's events alone: `cargo bench --bench parse`), and gives up (`None`) on anything it
+//! does not handle exactly, so the caller falls back to pulldown-cmark.
 //!
 //! Exactness comes from being conservative: block structure is followed only for paragraphs, ATX
 //! headings, top-level fenced code, block quotes, list items, thematic breaks and top-level pipe
