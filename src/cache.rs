@@ -6,8 +6,12 @@
 //!
 //! ```text
 //! magic "ENGRAMIX" | format version u32 | engram version | vault path | scan start (secs, nanos)
-//! | note count | index: per note (path, size, mtime, body offset) | bodies | CRC-32 of all before
+//! | note count | index: per note (path, size, mtime, body offset and length, title)
+//! | CRC-32 of all before | bodies | CRC-32 of all before
 //! ```
+//!
+//! The index's own checksum lets the browser's first frame read the note list and titles from the
+//! first part of the file alone ([`peek`]).
 //!
 //! Integers are LEB128 varints, strings a varint length and UTF-8 bytes. A note's entry is used only
 //! when its file still has the size and modification time recorded, and was not modified so close to
@@ -31,7 +35,7 @@ use crate::vault::{Diagnostic, DiagnosticKind, Note};
 const MAGIC: &[u8; 8] = b"ENGRAMIX";
 
 /// Bumped whenever the encoding or what parsing produces changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A file changed within this long before the scan that wrote the cache may have changed again
 /// without its modification time moving (coarse file system clocks); its entry is not trusted.
@@ -151,53 +155,21 @@ impl Cache {
     }
 
     fn decode(bytes: Vec<u8>, canonical_root: &Path) -> Result<Cache, CacheProblem> {
-        if bytes.len() < MAGIC.len() + 4 + 4 || &bytes[..MAGIC.len()] != MAGIC {
+        if bytes.len() < MAGIC.len() + 4 + 4 {
             return Err(CacheProblem::Corrupt);
-        }
-        let mut r = Reader::new(&bytes[..bytes.len() - 4], MAGIC.len());
-        let format = r.u32_le()?;
-        let version = r.str()?;
-        if format != FORMAT_VERSION || version != env!("CARGO_PKG_VERSION") {
-            return Err(CacheProblem::Version);
         }
         let (sum_at, sum) = bytes.split_at(bytes.len() - 4);
-        if crc32fast::hash(sum_at).to_le_bytes() != sum {
+        let index = decode_index(sum_at, canonical_root, false)?;
+        if crc32fast::hash(sum_at).to_le_bytes() != sum
+            || index.entries.iter().any(|e| e.body.end > sum_at.len())
+        {
             return Err(CacheProblem::Corrupt);
         }
-        if r.str()? != canonical_root.to_string_lossy() {
-            return Err(CacheProblem::OtherVault);
-        }
-        let secs = r.varint()?;
-        let nanos = r.varint()? as u32;
-        let scan_start = join_time(secs, nanos);
-        let count = r.varint()? as usize;
-        let mut entries = Vec::with_capacity(count.min(bytes.len()));
-        for _ in 0..count {
-            let path = r.str()?.to_string();
-            let size = r.varint()?;
-            let secs = r.varint()?;
-            let nanos = r.varint()? as u32;
-            let start = r.varint()? as usize;
-            let len = r.varint()? as usize;
-            entries.push(Entry {
-                path,
-                stamp: Stamp {
-                    size,
-                    modified: join_time(secs, nanos),
-                },
-                body: start..start.checked_add(len).ok_or(CacheProblem::Corrupt)?,
-            });
-        }
-        let bodies = r.pos;
-        for e in &mut entries {
-            e.body = e.body.start + bodies..e.body.end + bodies;
-            if e.body.end > r.end {
-                return Err(CacheProblem::Corrupt);
-            }
-        }
-        if !entries.windows(2).all(|w| w[0].path < w[1].path) {
-            return Err(CacheProblem::Corrupt);
-        }
+        let Index {
+            scan_start,
+            entries,
+            ..
+        } = index;
         Ok(Cache {
             bytes,
             scan_start,
@@ -232,25 +204,111 @@ impl Cache {
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
+}
 
-    /// Every note's path and title, sorted by path, without decoding the rest of the records.
-    fn titles(&self) -> Result<Vec<(String, String)>, CacheProblem> {
-        self.entries
-            .iter()
-            .map(|e| {
-                let mut r = Reader::new(&self.bytes[..e.body.end], e.body.start);
-                Ok((e.path.clone(), r.string()?))
-            })
-            .collect()
+/// The header and index of a cache file: everything before the note bodies.
+struct Index {
+    scan_start: Option<SystemTime>,
+    /// Sorted by path, with their bodies' places in the whole file.
+    entries: Vec<Entry>,
+    /// The notes' titles, by entry, when asked for.
+    titles: Vec<String>,
+}
+
+/// Reads the header and index at the start of `bytes` (the file without its final checksum, or only
+/// a first part of it) and checks them: magic, format and engram version, the vault, the index's own
+/// checksum, entries sorted by path, bodies inside `bytes` (when it is the whole file: a prefix
+/// checks only the index). Keeps the titles when `titles`.
+fn decode_index(bytes: &[u8], canonical_root: &Path, titles: bool) -> Result<Index, CacheProblem> {
+    if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(CacheProblem::Corrupt);
     }
+    let mut r = Reader::new(bytes, MAGIC.len());
+    let format = r.u32_le()?;
+    let version = r.str()?;
+    if format != FORMAT_VERSION || version != env!("CARGO_PKG_VERSION") {
+        return Err(CacheProblem::Version);
+    }
+    let root = r.str()?;
+    let secs = r.varint()?;
+    let nanos = r.varint()? as u32;
+    let scan_start = join_time(secs, nanos);
+    let count = r.varint()? as usize;
+    let mut entries = Vec::with_capacity(count.min(bytes.len()));
+    let mut kept = Vec::with_capacity(if titles { count.min(bytes.len()) } else { 0 });
+    for _ in 0..count {
+        let path = r.str()?.to_string();
+        let size = r.varint()?;
+        let secs = r.varint()?;
+        let nanos = r.varint()? as u32;
+        let start = r.varint()? as usize;
+        let len = r.varint()? as usize;
+        let title = r.str()?;
+        if titles {
+            kept.push(title.to_string());
+        }
+        entries.push(Entry {
+            path,
+            stamp: Stamp {
+                size,
+                modified: join_time(secs, nanos),
+            },
+            body: start..start.checked_add(len).ok_or(CacheProblem::Corrupt)?,
+        });
+    }
+    let index_end = r.pos;
+    if crc32fast::hash(&bytes[..index_end]).to_le_bytes() != r.u32_le()?.to_le_bytes() {
+        return Err(CacheProblem::Corrupt);
+    }
+    // Checked after the checksum: a cache of another vault is not corrupt.
+    if root != canonical_root.to_string_lossy() {
+        return Err(CacheProblem::OtherVault);
+    }
+    let bodies = r.pos;
+    for e in &mut entries {
+        e.body = e.body.start + bodies..e.body.end + bodies;
+    }
+    if !entries.windows(2).all(|w| w[0].path < w[1].path) {
+        return Err(CacheProblem::Corrupt);
+    }
+    Ok(Index {
+        scan_start,
+        entries,
+        titles: kept,
+    })
 }
 
 /// The notes (vault path, title) that the index cache of the vault at `canonical_root` lists, read
-/// from the cache file alone, without walking or validating anything: what a browser can draw
-/// within milliseconds of starting, before [`crate::vault::Vault::load_with`] has checked which
-/// notes changed. `None` when there is no usable cache file.
+/// from the cache file alone, without walking or validating anything but the index: what a browser
+/// can draw within milliseconds of starting, before [`crate::vault::Vault::load_with`] has checked
+/// which notes changed. Only the header and index are read (the titles are in the index), a first
+/// part of the file at a time. `None` when there is no usable cache file.
 pub fn peek(file: &Path, canonical_root: &Path) -> Option<Vec<(String, String)>> {
-    Cache::read(file, canonical_root).ok()??.titles().ok()
+    use std::io::Read;
+    let mut f = fs::File::open(file).ok()?;
+    let len = usize::try_from(f.metadata().ok()?.len()).ok()?;
+    let mut bytes = Vec::new();
+    let mut want = len.min(1 << 18);
+    loop {
+        let have = bytes.len();
+        bytes.resize(want, 0);
+        f.read_exact(&mut bytes[have..]).ok()?;
+        match decode_index(&bytes, canonical_root, true) {
+            Ok(index) => {
+                return Some(
+                    index
+                        .entries
+                        .into_iter()
+                        .map(|e| e.path)
+                        .zip(index.titles)
+                        .collect(),
+                )
+            }
+            // The index goes on past what was read: read more.
+            Err(CacheProblem::Corrupt) if want < len => want = len.min(want * 4),
+            Err(_) => return None,
+        }
+    }
 }
 
 /// Writes the cache file for `notes` (sorted by path), atomically: a temporary file in the same
@@ -302,11 +360,15 @@ pub(crate) fn write(
             put_varint(&mut out, u64::from(nanos));
             put_varint(&mut out, (offset + start) as u64);
             put_varint(&mut out, (end - start) as u64);
+            put_str(&mut out, &note.title);
             start = end;
             i += 1;
         }
         offset += chunk.len();
     }
+    // The index has a checksum of its own, so the note list can be read without the bodies.
+    let index_sum = crc32fast::hash(&out).to_le_bytes();
+    out.extend_from_slice(&index_sum);
     let mut crc = crc32fast::Hasher::new();
     crc.update(&out);
     for (chunk, _) in &chunks {

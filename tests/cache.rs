@@ -78,6 +78,73 @@ fn the_note_list_can_be_read_from_the_cache_alone() {
     );
 }
 
+/// The note list is read from the index at the start of the cache file, which has a checksum of
+/// its own: a list longer than the first part read is read in more parts; damage to the index
+/// gives no list, while damage to the note records after it leaves the list (the load then
+/// rejects the file and parses the vault again).
+#[test]
+fn the_note_list_comes_from_the_checked_index_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("vault");
+    fs::create_dir_all(&root).expect("mkdir");
+    // 3,000 notes with long titles: an index of about 600 KB, more than the first part read.
+    for i in 0..3000 {
+        let title = format!("Note {i:04} {}", "with a rather long title ".repeat(6));
+        fs::write(
+            root.join(format!("n{i:04}.md")),
+            format!("---\ntitle: {title}\n---\n[[n{:04}]]\n", (i + 1) % 3000),
+        )
+        .expect("write");
+    }
+    age(&root, Duration::from_secs(3600));
+    let v = Vault::load_with(&root, &cached(&dir)).expect("load");
+    let expected: Vec<(String, String)> = v
+        .notes
+        .iter()
+        .map(|n| (n.path.clone(), n.title.clone()))
+        .collect();
+    assert_eq!(
+        Vault::peek_cached(&root, &cached(&dir)),
+        Some(expected.clone())
+    );
+
+    let file = cache_file(&dir);
+    let good = fs::read(&file).expect("read");
+    assert!(good.len() > 600_000);
+    let flip = |at: usize| {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x20;
+        fs::write(&file, bytes).expect("write");
+    };
+    // A byte of a title, far into the index.
+    let title = "Note 2999 ";
+    let at = good
+        .windows(title.len())
+        .position(|w| w == title.as_bytes())
+        .expect("the last title is in the index");
+    flip(at + 5);
+    assert_eq!(
+        Vault::peek_cached(&root, &cached(&dir)),
+        None,
+        "index damaged"
+    );
+    // The last byte before the final checksum belongs to a note record, not the index.
+    flip(good.len() - 5);
+    assert_eq!(
+        Vault::peek_cached(&root, &cached(&dir)),
+        Some(expected),
+        "the index is intact"
+    );
+    let again = Vault::load_with(&root, &cached(&dir)).expect("load");
+    assert_eq!(
+        again.cache.status,
+        CacheStatus::Rejected(CacheProblem::Corrupt)
+    );
+    // Cut inside the index.
+    fs::write(&file, &good[..at]).expect("write");
+    assert_eq!(Vault::peek_cached(&root, &cached(&dir)), None, "truncated");
+}
+
 #[test]
 fn changed_added_and_deleted_notes_are_seen() {
     let dir = vault();
