@@ -525,10 +525,10 @@ fn r36_decision3_title_is_shown_but_links_resolve_by_filename() {
     assert_eq!(v.notes[1].title, "y");
 }
 
+/// Every inline tag occurrence the parser finds, in order (a loaded note keeps them only as its
+/// de-duplicated `tags`).
 fn tags(text: &str) -> Vec<String> {
-    let (v, _) = vault(&[("a.md", text)]);
-    v.notes[0]
-        .parsed
+    engram::markdown::parse(text, 0)
         .tags
         .iter()
         .map(|t| t.name.clone())
