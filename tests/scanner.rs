@@ -307,15 +307,11 @@ fn fast_path_reads_the_common_constructs_exactly() {
 /// linear (a 100,000-line paragraph of wikilinks once took minutes: every link revisited every
 /// `[` still waiting).
 #[test]
-fn fast_path_is_exact_and_linear_on_hostile_shapes() {
+fn fast_path_is_exact_on_hostile_shapes() {
+    // A first version took minutes on this paragraph (quadratic in its links). Speed is measured by
+    // `cargo bench --bench parse`, not here: a test with a clock flakes on a busy machine.
     let para = "A line of a very large note with a [[one]] link in it.\n".repeat(100_000);
-    let started = std::time::Instant::now();
     let fast = scan_fast(&para, 0).expect("a plain paragraph is read");
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(3),
-        "scan_fast took {:?} on a 100,000-line paragraph",
-        started.elapsed()
-    );
     assert_eq!(fast.links.len(), 100_000);
     assert_eq!(fast, parse_with_pulldown(&para, 0));
     let docs = [
