@@ -594,6 +594,20 @@ fn intraword(s: &[u8], k: usize) -> bool {
 }
 
 impl<'a> Scanner<'a> {
+    /// The `[[` (or `![[`) of a wikilink just read, as pulldown-cmark leaves it on its link stack:
+    /// dead for a link; for an embed, still live (see [`Opener::poisoned`]).
+    fn push_wikilink_opener(&mut self, start: usize, image: bool, seg: usize) {
+        self.openers.push(Opener {
+            pos: start,
+            image,
+            disabled: !image,
+            poisoned: image,
+            epoch: self.link_epoch,
+            seg,
+            sink_len: 0,
+        });
+    }
+
     /// Walks the lines of the body, following containers and leaf blocks.
     fn blocks(&mut self, body_start: usize, br_lines: &[Range<usize>]) -> Option<()> {
         let text = self.text;
@@ -1488,15 +1502,7 @@ impl<'a> Scanner<'a> {
             }
             self.push_link(syntax, dest, pipe.is_some(), display, start..close + 2);
             self.disable_links();
-            self.openers.push(Opener {
-                pos: start,
-                image,
-                disabled: !image,
-                poisoned: image,
-                epoch: self.link_epoch,
-                seg: si,
-                sink_len: 0,
-            });
+            self.push_wikilink_opener(start, image, si);
             return Some(Some(close + 2));
         }
         // The target is taken raw; only what could end or split the link early matters there.
@@ -1565,15 +1571,7 @@ impl<'a> Scanner<'a> {
                 self.push_link(syntax, dest, true, &display, start..close + 2);
                 if brackets == 1 {
                     self.disable_links();
-                    self.openers.push(Opener {
-                        pos: start,
-                        image,
-                        disabled: !image,
-                        poisoned: image,
-                        epoch: self.link_epoch,
-                        seg: si,
-                        sink_len: 0,
-                    });
+                    self.push_wikilink_opener(start, image, si);
                     self.openers.push(Opener {
                         pos: start + usize::from(image) + 1,
                         image: false,
@@ -1597,15 +1595,7 @@ impl<'a> Scanner<'a> {
         self.disable_links();
         // pulldown-cmark pops only the inner `[` for the closing `]]`; the outer one stays on its
         // stack, disabled for a link and live for an embed.
-        self.openers.push(Opener {
-            pos: start,
-            image,
-            disabled: !image,
-            poisoned: image,
-            epoch: self.link_epoch,
-            seg: si,
-            sink_len: 0,
-        });
+        self.push_wikilink_opener(start, image, si);
         Some(Some(close + 2))
     }
 }
