@@ -628,20 +628,31 @@ impl Graph {
             backlinks
         };
         let unresolved_of = || {
-            let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
-            for (note, ks) in keys.into_iter().enumerate() {
-                for (key, link) in ks {
-                    unresolved
-                        .entry(key)
-                        .or_insert_with(|| UnresolvedTarget {
-                            target: vault.notes[note].parsed.links[link].target.to_string(),
-                            uses: Vec::new(),
-                        })
-                        .uses
-                        .push(LinkRef { note, link });
-                }
-            }
-            unresolved
+            // Sorted by folded target on all cores, then by note and link, so each target's uses
+            // come grouped and in link order; its text is the first use's spelling.
+            let mut uses: Vec<(String, usize, usize)> = keys
+                .into_iter()
+                .enumerate()
+                .flat_map(|(note, ks)| ks.into_iter().map(move |(key, link)| (key, note, link)))
+                .collect();
+            uses.par_sort_unstable();
+            // Each target's group, on all cores: its first use's spelling and every use.
+            let grouped: Vec<(String, UnresolvedTarget)> = uses
+                .par_chunk_by_mut(|a, b| a.0 == b.0)
+                .map(|group| {
+                    let (_, note, link) = group[0];
+                    let target = UnresolvedTarget {
+                        target: vault.notes[note].parsed.links[link].target.to_string(),
+                        uses: group
+                            .iter()
+                            .map(|&(_, note, link)| LinkRef { note, link })
+                            .collect(),
+                    };
+                    (std::mem::take(&mut group[0].0), target)
+                })
+                .collect();
+            // Already in key order, which the map's bulk build checks in one pass.
+            grouped
                 .into_iter()
                 .collect::<BTreeMap<String, UnresolvedTarget>>()
         };
