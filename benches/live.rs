@@ -12,22 +12,14 @@ use engram::commands::Loaded;
 use engram::live::{self, Change, Plan};
 use engram::vault::Vault;
 
+mod common;
+use common::machine;
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn machine() -> String {
-    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map_or("unknown CPU".to_string(), |(_, m)| m.trim().to_string());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!("{cores} cores ({model})")
 }
 
 /// Median and 95th percentile.

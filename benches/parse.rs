@@ -19,26 +19,17 @@ use std::time::{Duration, Instant};
 use pulldown_cmark::Parser;
 use rayon::prelude::*;
 
-use engram::gen;
 use engram::markdown::{self, options, parse, parse_with_pulldown, scan_fast};
 use engram::vault::frontmatter;
+
+mod common;
+use common::machine;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn machine() -> String {
-    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map_or("unknown CPU".to_string(), |(_, m)| m.trim().to_string());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!("{cores} cores ({model})")
 }
 
 /// The fastest of `runs` runs of `f`.
@@ -171,36 +162,12 @@ fn main() {
         .unwrap_or_else(|| vec![10_000]);
     println!("machine: {}; best of {runs} runs", machine());
     let scratch = tempfile::tempdir().expect("temporary folder");
-    let kept = std::env::var_os("ENGRAM_BENCH_VAULTS").map(PathBuf::from);
     for &n in &sizes {
-        let dir = match &kept {
-            Some(k) => k.join(format!("gen-{n}-seed1")),
-            None => scratch.path().join(format!("gen-{n}")),
-        };
-        let done = dir.with_extension("done");
-        if !done.exists() {
-            let _ = fs::remove_dir_all(&dir);
-            eprintln!("generating {n} notes into {}", dir.display());
-            let s = gen::generate(&dir, n, 1).expect("generate vault");
-            fs::write(&done, format!("{s:?}\n")).expect("marker");
-        }
+        let (dir, _) = common::generated_dir(n, scratch.path());
+        common::ensure_generated(&dir, n);
         bench(&format!("generated {n}"), &read_vault(&dir), runs);
     }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let corpora = std::env::var_os("ENGRAM_CORPORA")
-        .map(PathBuf::from)
-        .or_else(|| Some(manifest.join("../shared/corpora")).filter(|p| p.is_dir()));
-    if let Some(c) = corpora {
-        let mut dirs: Vec<PathBuf> = fs::read_dir(&c)
-            .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        dirs.retain(|d| d.is_dir());
-        dirs.sort();
-        for d in dirs {
-            let name = d
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into());
-            bench(&name, &read_vault(&d), runs);
-        }
+    for d in common::corpora() {
+        bench(&common::name(&d), &read_vault(&d), runs);
     }
 }

@@ -29,9 +29,11 @@ use rayon::prelude::*;
 
 use engram::app::{Action, App, Options};
 use engram::commands::Loaded;
-use engram::gen;
 use engram::markdown;
 use engram::vault::{LoadOptions, Vault};
+
+mod common;
+use common::machine;
 
 /// One vault's figures: (row name, cell text), in order.
 struct Column {
@@ -310,29 +312,6 @@ fn measure_process(
         cpu: median(cpu),
         cores_busy: median(busy),
     }
-}
-
-fn machine() -> String {
-    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map_or("unknown CPU".to_string(), |(_, m)| m.trim().to_string());
-    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let mem_kb: u64 = meminfo
-        .lines()
-        .find(|l| l.starts_with("MemTotal:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!(
-        "{cores} cores ({model}), {:.1} GiB memory, {} {}",
-        mem_kb as f64 / 1024.0 / 1024.0,
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
 }
 
 fn load_average() -> String {
@@ -804,27 +783,14 @@ fn main() {
         .copied()
         .unwrap_or(5)
         .max(1);
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let corpora = std::env::var_os("ENGRAM_CORPORA")
-        .map(PathBuf::from)
-        .or_else(|| Some(manifest.join("../shared/corpora")).filter(|p| p.is_dir()));
     let engram = PathBuf::from(env!("CARGO_BIN_EXE_engram"));
     let scratch = tempfile::tempdir().expect("temporary folder");
-    let kept = std::env::var_os("ENGRAM_BENCH_VAULTS").map(PathBuf::from);
 
     let started_load = load_average();
     let mut cols = Vec::new();
     for &n in &sizes {
-        let seed = 1;
-        let dir = match &kept {
-            Some(k) => k.join(format!("gen-{n}-seed{seed}")),
-            None => scratch.path().join(format!("gen-{n}")),
-        };
-        let done = dir.with_extension("done");
-        if !done.exists() {
-            let _ = fs::remove_dir_all(&dir);
-            eprintln!("== generating {n} notes into {}", dir.display());
-            let s = gen::generate(&dir, n, seed).expect("generate vault");
+        let (dir, kept) = common::generated_dir(n, scratch.path());
+        if let Some(s) = common::ensure_generated(&dir, n) {
             eprintln!(
                 "   {} notes, {} large, {} attachments, {} folders, {}",
                 s.notes,
@@ -833,7 +799,6 @@ fn main() {
                 s.folders,
                 mb(s.bytes)
             );
-            fs::write(&done, format!("{s:?}\n")).expect("marker");
         }
         cols.push(bench_vault(
             &format!("generated {n}"),
@@ -842,26 +807,18 @@ fn main() {
             runs,
             scratch.path(),
         ));
-        if kept.is_none() {
+        if !kept {
             let _ = fs::remove_dir_all(&dir);
         }
     }
-    if let Some(c) = &corpora {
-        let mut dirs: Vec<PathBuf> = fs::read_dir(c)
-            .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.is_dir())
-                    .collect()
-            })
-            .unwrap_or_default();
-        dirs.sort();
-        for d in dirs {
-            let name = d
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            cols.push(bench_vault(&name, &d, &engram, runs, scratch.path()));
-        }
+    for d in common::corpora() {
+        cols.push(bench_vault(
+            &common::name(&d),
+            &d,
+            &engram,
+            runs,
+            scratch.path(),
+        ));
     }
 
     println!();
