@@ -454,17 +454,19 @@ fn html_tag(s: &[u8], at: usize) -> Result<usize, bool> {
     }
 }
 
-/// Bytes the inline scanner stops at.
-const SPECIAL: [bool; 256] = {
+/// A lookup table of the bytes in `s`.
+const fn byte_set(s: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
-    let s = b"`[]!<#\\&*_~$";
     let mut i = 0;
     while i < s.len() {
         t[s[i] as usize] = true;
         i += 1;
     }
     t
-};
+}
+
+/// Bytes the inline scanner stops at.
+const SPECIAL: [bool; 256] = byte_set(b"`[]!<#\\&*_~$");
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -501,16 +503,7 @@ fn next_candidate(bytes: &[u8], mut i: usize, end: usize) -> usize {
 }
 
 /// Bytes a wikilink's body is checked for.
-const WIKI_SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let s = b"|#`<[]$\\*~&!_";
-    let mut i = 0;
-    while i < s.len() {
-        t[s[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+const WIKI_SPECIAL: [bool; 256] = byte_set(b"|#`<[]$\\*~&!_");
 
 /// Whether a link's or heading's kept text may hold `region` as written: no byte whose meaning
 /// pulldown-cmark could change (emphasis, entities, escapes, nested constructs).
