@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -114,8 +115,9 @@ pub struct Graph {
     /// For each note, the links from other notes (and from itself by name) that point at it.
     /// `[[#Heading]]` links within a note are not backlinks (decision 7).
     pub backlinks: Vec<Vec<LinkRef>>,
-    /// Unresolved targets keyed by their NFC-lowercased text.
-    pub unresolved: BTreeMap<String, UnresolvedTarget>,
+    /// Unresolved targets keyed by their NFC-lowercased text, in no order (the views sort them
+    /// their own way, and a sorted map cost a fifth of the build at 50,000 notes).
+    pub unresolved: FxMap<String, UnresolvedTarget>,
     /// Tags keyed by their lowercased name.
     pub tags: BTreeMap<String, TagInfo>,
     /// The name index used to resolve links.
@@ -146,8 +148,8 @@ fn nfc(s: &str) -> String {
 
 /// FxHash (from rustc): much faster than the default SipHash for the short keys of the name index,
 /// which are vault paths, not input an attacker chooses to collide.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -173,7 +175,8 @@ impl Hasher for FxHasher {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A hash map with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(f, _)| f)
@@ -351,13 +354,25 @@ impl Resolver {
     /// Finds the file a link path names, from the note at `source` (R8–R14). Returns the file and
     /// whether only the alias fallback found it.
     pub fn resolve_path(&self, target: &str, source: &str) -> Option<(FileRef, bool)> {
-        if let Some(f) = self.resolve_strict(target, source) {
+        self.resolve_path_from(target, source, &mut false)
+    }
+
+    /// [`Resolver::resolve_path`], setting `from_source` when the answer depended on where the
+    /// linking note is (R13's relative paths, R9's own-folder rule): any other answer holds for
+    /// the same target written anywhere in the vault.
+    fn resolve_path_from(
+        &self,
+        target: &str,
+        source: &str,
+        from_source: &mut bool,
+    ) -> Option<(FileRef, bool)> {
+        if let Some(f) = self.resolve_strict(target, source, from_source) {
             return Some((f, false));
         }
         if target.contains('%') {
             let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
             if decoded != target {
-                if let Some(f) = self.resolve_strict(&decoded, source) {
+                if let Some(f) = self.resolve_strict(&decoded, source, from_source) {
                     return Some((f, false));
                 }
             }
@@ -371,13 +386,19 @@ impl Resolver {
         }
     }
 
-    fn resolve_strict(&self, target: &str, source: &str) -> Option<FileRef> {
+    fn resolve_strict(
+        &self,
+        target: &str,
+        source: &str,
+        from_source: &mut bool,
+    ) -> Option<FileRef> {
         let target = target.trim();
         if target.is_empty() {
             return None;
         }
         // R13: explicit relative paths get exact lookup only.
         if target.starts_with("./") || target.starts_with("../") {
+            *from_source = true;
             let joined = join_relative(folder(source), target)?;
             return self.exact(&joined);
         }
@@ -393,7 +414,7 @@ impl Resolver {
                 continue;
             }
             if let Some(ids) = index.get(&key, |id| self.suffix_matches(id, &key, md)) {
-                return Some(self.best(&ids, &key, &nfc_cow(target), source));
+                return Some(self.best(&ids, &key, &nfc_cow(target), source, from_source));
             }
         }
         None
@@ -436,7 +457,14 @@ impl Resolver {
 
     /// Applies R9's order to candidates that all end with the target: exact vault path, then the
     /// source's own folder, then the shortest path, then lexicographic order.
-    fn best(&self, ids: &[u32], key: &str, want: &str, source: &str) -> FileRef {
+    fn best(
+        &self,
+        ids: &[u32],
+        key: &str,
+        want: &str,
+        source: &str,
+        from_source: &mut bool,
+    ) -> FileRef {
         let path_of = |id: u32| self.paths[id as usize].0.as_str();
         let is_whole = |id: u32| {
             let p = self.folded(id);
@@ -450,6 +478,7 @@ impl Resolver {
         if !whole.is_empty() {
             return self.pick_case(&whole, want);
         }
+        *from_source = true;
         let own = fold(folder(source));
         let mine: Vec<u32> = ids
             .iter()
@@ -573,6 +602,7 @@ impl Graph {
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
         let resolver = Resolver::new(vault);
+        let memo = Memo::new();
         // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
         // here, on all cores, rather than in the merge below.
         type Keys = Vec<Vec<(String, usize)>>;
@@ -585,7 +615,11 @@ impl Graph {
                     .parsed
                     .links
                     .iter()
-                    .map(|l| resolve_link(vault, &resolver, i, l))
+                    .map(|l| {
+                        resolve_link_with(vault, i, l, |target, from| {
+                            memo.resolve(&resolver, target, from)
+                        })
+                    })
                     .collect();
                 let keys = note
                     .parsed
@@ -628,33 +662,21 @@ impl Graph {
             backlinks
         };
         let unresolved_of = || {
-            // Sorted by folded target on all cores, then by note and link, so each target's uses
-            // come grouped and in link order; its text is the first use's spelling.
-            let mut uses: Vec<(String, usize, usize)> = keys
-                .into_iter()
-                .enumerate()
-                .flat_map(|(note, ks)| ks.into_iter().map(move |(key, link)| (key, note, link)))
-                .collect();
-            uses.par_sort_unstable();
-            // Each target's group, on all cores: its first use's spelling and every use.
-            let grouped: Vec<(String, UnresolvedTarget)> = uses
-                .par_chunk_by_mut(|a, b| a.0 == b.0)
-                .map(|group| {
-                    let (_, note, link) = group[0];
-                    let target = UnresolvedTarget {
-                        target: vault.notes[note].parsed.links[link].target.to_string(),
-                        uses: group
-                            .iter()
-                            .map(|&(_, note, link)| LinkRef { note, link })
-                            .collect(),
-                    };
-                    (std::mem::take(&mut group[0].0), target)
-                })
-                .collect();
-            // Already in key order, which the map's bulk build checks in one pass.
-            grouped
-                .into_iter()
-                .collect::<BTreeMap<String, UnresolvedTarget>>()
+            // Each target's text is its first use's spelling; uses come in link order.
+            let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
+            for (note, ks) in keys.into_iter().enumerate() {
+                for (key, link) in ks {
+                    unresolved
+                        .entry(key)
+                        .or_insert_with(|| UnresolvedTarget {
+                            target: vault.notes[note].parsed.links[link].target.to_string(),
+                            uses: Vec::new(),
+                        })
+                        .uses
+                        .push(LinkRef { note, link });
+                }
+            }
+            unresolved
         };
         let tags_of = || {
             let mut tags: FxMap<String, TagInfo> = FxMap::default();
@@ -716,6 +738,56 @@ impl Graph {
 
 /// Resolves one link written in note `source`.
 pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Link) -> Resolution {
+    resolve_link_with(vault, source, link, |target, from| {
+        resolver.resolve_path(target, from)
+    })
+}
+
+/// What [`Resolver::resolve_path`] answers: the file, and whether only the alias fallback found it.
+type Found = Option<(FileRef, bool)>;
+
+/// Answers of [`Resolver::resolve_path`] that hold wherever the target is written, shared by the
+/// threads of [`Graph::build`]. A vault's links name far fewer targets than there are links (at
+/// 50,000 generated notes, 178,000 targets for 722,000 links), so each is looked up once.
+struct Memo<'v> {
+    /// By the top bits of the target's hash, so that threads seldom wait on each other.
+    shards: Vec<Mutex<FxMap<&'v str, Found>>>,
+}
+
+impl<'v> Memo<'v> {
+    const SHARD_BITS: u32 = 6;
+
+    fn new() -> Memo<'v> {
+        Memo {
+            shards: (0..1 << Self::SHARD_BITS)
+                .map(|_| Mutex::default())
+                .collect(),
+        }
+    }
+
+    /// [`Resolver::resolve_path`] for `target` written in the note at vault path `source`.
+    fn resolve(&self, resolver: &Resolver, target: &'v str, source: &str) -> Found {
+        let shard = &self.shards[(hash_str(target) >> (64 - Self::SHARD_BITS)) as usize];
+        let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = lock().get(target) {
+            return *known;
+        }
+        let mut from_source = false;
+        let found = resolver.resolve_path_from(target, source, &mut from_source);
+        if !from_source {
+            lock().insert(target, found);
+        }
+        found
+    }
+}
+
+/// Resolves one link written in note `source`, finding the file a target names with `path`.
+fn resolve_link_with<'v>(
+    vault: &'v Vault,
+    source: usize,
+    link: &'v Link,
+    path: impl FnOnce(&'v str, &'v str) -> Option<(FileRef, bool)>,
+) -> Resolution {
     if link.external {
         return Resolution::External;
     }
@@ -728,7 +800,7 @@ pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Li
             anchor: anchor(from, link.subpath.as_deref()),
         };
     }
-    match resolver.resolve_path(&link.target, &from.path) {
+    match path(&link.target, &from.path) {
         Some((FileRef::Note(n), via_alias)) => Resolution::Note {
             note: n,
             via_alias,

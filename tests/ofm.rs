@@ -191,6 +191,35 @@ fn r9_own_folder_then_shortest_path() {
     assert_eq!(resolve(&files, "src.md", "Note"), "a/b/Note.md");
 }
 
+/// The graph resolves each target once and reuses the answer for the same target written
+/// elsewhere, except where the answer depends on the linking note: R9's own folder and R13's
+/// relative paths. One vault, one target, written in every folder, each answer its own.
+#[test]
+fn r9_r13_one_target_written_in_many_folders_resolves_from_each() {
+    let (v, g) = vault(&[
+        ("a/Note.md", ""),
+        ("b/Note.md", ""),
+        ("a/sib.md", ""),
+        ("b/sib.md", ""),
+        ("a/src.md", "[[Note]] [[./sib]] [[Note#^x]]"),
+        ("b/src.md", "[[Note]] [[./sib]] [[Note#^x]]"),
+        ("c/src.md", "[[Note]] [[./sib]] [[Note#^x]]"),
+        ("d/src.md", "[[Note]] [[./sib]]"),
+    ]);
+    for (from, own) in [("a/src.md", "a"), ("b/src.md", "b")] {
+        assert_eq!(goes(&v, &g, from, 0), format!("{own}/Note.md"), "{from}");
+        assert_eq!(goes(&v, &g, from, 1), format!("{own}/sib.md"), "{from}");
+        assert_eq!(goes(&v, &g, from, 2), format!("{own}/Note.md#<missing>"));
+    }
+    // No own folder: the equal-length tie goes to the lexicographically first path.
+    assert_eq!(goes(&v, &g, "c/src.md", 0), "a/Note.md");
+    assert_eq!(goes(&v, &g, "d/src.md", 0), "a/Note.md");
+    assert_eq!(goes(&v, &g, "c/src.md", 1), "unresolved");
+    assert_eq!(goes(&v, &g, "d/src.md", 1), "unresolved");
+    // Unresolved targets are keyed by what was written.
+    assert_eq!(g.unresolved["./sib"].uses.len(), 2);
+}
+
 #[test]
 fn r9_suffix_match_when_no_exact_path() {
     assert_eq!(
