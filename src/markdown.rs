@@ -983,4 +983,50 @@ mod tests {
         assert_eq!(context("short", &reversed), empty);
         assert_eq!(context("é", &(1..2)), empty, "not a char boundary");
     }
+
+    #[test]
+    fn a_links_target_and_display_come_apart_from_their_one_text() {
+        let link = |target, display| {
+            Link::new(
+                LinkSyntax::Wiki,
+                target,
+                None,
+                display,
+                false,
+                0..9,
+                1,
+                false,
+            )
+        };
+        let shown = link("née", Some("shown"));
+        assert_eq!((shown.target(), shown.display()), ("née", Some("shown")));
+        assert_eq!(
+            (link("", Some("x")).target(), link("a", None).target()),
+            ("", "a")
+        );
+        // Only the display marker tells these apart: their texts are both "a".
+        assert_eq!(link("a", Some("")).display(), Some(""));
+        assert_eq!(link("a", None).display(), None);
+        assert_ne!(link("a", Some("")), link("a", None));
+        assert_ne!(link("ab", None), link("a", Some("b")));
+    }
+
+    #[test]
+    fn a_link_prints_its_target_and_display_as_fields() {
+        let link = Link::new(
+            LinkSyntax::Markdown,
+            "a b",
+            Some(Subpath::Block("id".into())),
+            Some("text"),
+            false,
+            3..20,
+            2,
+            true,
+        );
+        assert_eq!(
+            format!("{link:?}"),
+            "Link { syntax: Markdown, target: \"a b\", subpath: Some(Block(\"id\")), \
+             display: Some(\"text\"), external: false, range: 3..20, line: 2, in_comment: true }"
+        );
+    }
 }
