@@ -475,7 +475,7 @@ fn encode_note(w: &mut Vec<u8>, n: &Note, diags: &[Diagnostic]) {
     put_varint(w, p.links.len() as u64);
     for l in &p.links {
         w.push(syntax_code(l.syntax) | (u8::from(l.external) << 3) | (u8::from(l.in_comment) << 4));
-        put_str(w, &l.target);
+        put_str(w, l.target());
         match l.subpath.as_deref() {
             None => w.push(0),
             Some(Subpath::Heading(parts)) => {
@@ -487,7 +487,7 @@ fn encode_note(w: &mut Vec<u8>, n: &Note, diags: &[Diagnostic]) {
                 put_str(w, b);
             }
         }
-        put_opt_str(w, l.display.as_deref());
+        put_opt_str(w, l.display());
         put_range(w, &l.range);
         put_varint(w, l.line as u64);
     }
@@ -586,10 +586,10 @@ impl<'a> Reader<'a> {
         self.str().map(str::to_string)
     }
 
-    fn opt_string(&mut self) -> Result<Option<String>, CacheProblem> {
+    fn opt_str(&mut self) -> Result<Option<&'a str>, CacheProblem> {
         match self.u8()? {
             0 => Ok(None),
-            1 => self.string().map(Some),
+            1 => self.str().map(Some),
             _ => Err(CacheProblem::Corrupt),
         }
     }
@@ -650,23 +650,27 @@ fn decode_note(
     for _ in 0..n {
         let flags = r.u8()?;
         let syntax = syntax_of(flags & 0b111)?;
-        let target = r.string()?;
+        // Borrowed from the cache bytes: `Link::new` copies target and display into one allocation.
+        let target = r.str()?;
         let subpath = match r.u8()? {
             0 => None,
             1 => Some(Subpath::Heading(r.strings()?)),
             2 => Some(Subpath::Block(r.string()?)),
             _ => return Err(CacheProblem::Corrupt),
         };
-        links.push(Link {
+        let display = r.opt_str()?;
+        let range = r.range()?;
+        let line = u32::try_from(r.usize()?).map_err(|_| CacheProblem::Corrupt)?;
+        links.push(Link::new(
             syntax,
-            external: flags & 0b1000 != 0,
-            in_comment: flags & 0b1_0000 != 0,
-            target: target.into_boxed_str(),
-            subpath: subpath.map(Box::new),
-            display: r.opt_string()?.map(String::into_boxed_str),
-            range: r.range()?,
-            line: u32::try_from(r.usize()?).map_err(|_| CacheProblem::Corrupt)?,
-        });
+            target,
+            subpath,
+            display,
+            flags & 0b1000 != 0,
+            range,
+            line,
+            flags & 0b1_0000 != 0,
+        ));
     }
     let n = r.count()?;
     let mut headings = Vec::with_capacity(n);

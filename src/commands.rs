@@ -83,7 +83,7 @@ impl Loaded {
             "line": link.line,
             "syntax": link.syntax,
             "target": link.linktext(),
-            "display": link.display,
+            "display": link.display(),
             "embed": link.syntax.is_embed(),
             "status": res.status(),
             "resolved": self.target_path(&res),
@@ -184,7 +184,7 @@ pub fn links(l: &Loaded, name: &str, json: bool, out: &mut dyn Write) -> io::Res
         let link = l.link(r);
         let res = l.graph.resolution(r);
         let to = l.target_path(&res).unwrap_or_else(|| match res {
-            Resolution::External => link.target.to_string(),
+            Resolution::External => link.target().to_string(),
             _ => "(no such note)".into(),
         });
         writeln!(

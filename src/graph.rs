@@ -628,7 +628,7 @@ impl Graph {
                     .zip(&res)
                     .enumerate()
                     .filter(|(_, (_, r))| **r == Resolution::Unresolved)
-                    .map(|(j, (l, _))| (fold(&l.target), j))
+                    .map(|(j, (l, _))| (fold(l.target()), j))
                     .collect();
                 (res, keys)
             })
@@ -640,7 +640,7 @@ impl Graph {
             for (note, res) in vault.notes.iter().zip(&resolutions) {
                 for (link, r) in note.parsed.links.iter().zip(res) {
                     if let Resolution::Note { note: t, .. } = r {
-                        if !link.target.is_empty() {
+                        if !link.target().is_empty() {
                             backlink_counts[*t] += 1;
                         }
                     }
@@ -653,7 +653,7 @@ impl Graph {
             for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
                 for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
                     if let Resolution::Note { note: t, .. } = r {
-                        if !link.target.is_empty() {
+                        if !link.target().is_empty() {
                             backlinks[*t].push(LinkRef { note: i, link: j });
                         }
                     }
@@ -669,7 +669,7 @@ impl Graph {
                     unresolved
                         .entry(key)
                         .or_insert_with(|| UnresolvedTarget {
-                            target: vault.notes[note].parsed.links[link].target.to_string(),
+                            target: vault.notes[note].parsed.links[link].target().to_string(),
                             uses: Vec::new(),
                         })
                         .uses
@@ -726,10 +726,10 @@ impl Graph {
         let name = name.trim().trim_start_matches("[[").trim_end_matches("]]");
         let name = name.split('|').next().unwrap_or(name);
         let (path, _) = crate::markdown::split_linktext(name);
-        if let Some(i) = vault.note_by_path(&path) {
+        if let Some(i) = vault.note_by_path(path) {
             return Some(i);
         }
-        match self.resolver.resolve_path(&path, "") {
+        match self.resolver.resolve_path(path, "") {
             Some((FileRef::Note(i), _)) => Some(i),
             _ => None,
         }
@@ -792,7 +792,7 @@ fn resolve_link_with<'v>(
         return Resolution::External;
     }
     let from = &vault.notes[source];
-    if link.target.is_empty() {
+    if link.target().is_empty() {
         // R17: `[[#Heading]]` and `[[#^id]]` point into the note itself.
         return Resolution::Note {
             note: source,
@@ -800,7 +800,7 @@ fn resolve_link_with<'v>(
             anchor: anchor(from, link.subpath.as_deref()),
         };
     }
-    match path(&link.target, &from.path) {
+    match path(link.target(), &from.path) {
         Some((FileRef::Note(n), via_alias)) => Resolution::Note {
             note: n,
             via_alias,

@@ -239,7 +239,9 @@ fn tag_key(t: &str) -> String {
 /// Whether a link is counted as a backlink of the note it resolves to (as [`Graph::build`] does).
 fn is_backlink(note: &Note, link: usize, r: &Resolution) -> Option<usize> {
     match r {
-        Resolution::Note { note: t, .. } if !note.parsed.links[link].target.is_empty() => Some(*t),
+        Resolution::Note { note: t, .. } if !note.parsed.links[link].target().is_empty() => {
+            Some(*t)
+        }
         _ => None,
     }
 }
@@ -271,7 +273,7 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
             remove_sorted(&mut graph.backlinks[t], lr);
         }
         if *r == Resolution::Unresolved {
-            let key = fold(&old.parsed.links[j].target);
+            let key = fold(old.parsed.links[j].target());
             if let Some(u) = graph.unresolved.get_mut(&key) {
                 remove_sorted(&mut u.uses, lr);
                 if u.uses.is_empty() {
@@ -329,7 +331,7 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
             insert_sorted(&mut graph.backlinks[t], lr);
         }
         if *r == Resolution::Unresolved {
-            let target = &n.parsed.links[j].target;
+            let target = n.parsed.links[j].target();
             let u = graph
                 .unresolved
                 .entry(fold(target))
@@ -353,7 +355,7 @@ fn replace_note(loaded: &mut Loaded, i: usize, note: Note) {
         if let Some(u) = graph.unresolved.get_mut(&key) {
             let first = u.uses[0];
             u.target = vault.notes[first.note].parsed.links[first.link]
-                .target
+                .target()
                 .to_string();
         }
     }

@@ -59,19 +59,19 @@ pub enum Subpath {
 }
 
 /// One link as written in a note.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A vault holds hundreds of thousands of links, most with a display text, so the target and the
+/// display share one allocation (`text`) instead of taking one each; read them with
+/// [`Link::target`] and [`Link::display`].
+#[derive(Clone, PartialEq)]
 pub struct Link {
     /// How it was written.
     pub syntax: LinkSyntax,
-    /// The target path, trimmed, with a table's trailing `\` removed; empty for `[[#Heading]]`.
-    /// For Markdown links it is percent-decoded (R14, R29).
-    pub target: Box<str>,
+    /// The target (the first `target_len` bytes), then the display text, if any.
+    text: Box<str>,
     /// The heading chain or block after `#`, if any (boxed: most links have none, and a vault
     /// holds hundreds of thousands of links).
     pub subpath: Option<Box<Subpath>>,
-    /// The display text after `|` (or a Markdown link's text), trimmed; `None` when absent or when
-    /// it draws nothing: empty, or only zero-width characters (R24: show the target instead).
-    pub display: Option<Box<str>>,
     /// `true` when the target is a URL with a scheme (R18, R29): not a graph edge.
     pub external: bool,
     /// Byte range of the whole link in the note's file text.
@@ -80,6 +80,32 @@ pub struct Link {
     pub line: u32,
     /// The link sits inside a `%%comment%%` (R6): kept in the graph, hidden when rendering.
     pub in_comment: bool,
+    /// Where the target ends in `text`. A `usize`, not a `u32`: alignment pads the struct to the
+    /// same 56 bytes either way, and no length has to be narrowed.
+    target_len: usize,
+    /// Whether `text` goes on with a display text: tells a display from none when it is empty.
+    has_display: bool,
+}
+
+// `Link` is the element of every note's link list (722,000 links in a 50,000-note vault): keep it
+// from growing back past the 56 bytes that one shared text allocation brought it down to (from 64).
+const _: () = assert!(std::mem::size_of::<Link>() <= 56);
+
+/// Shows `target` and `display` as the fields they were before they shared one allocation, so
+/// that printed links (test failures, snapshots) read, and compare, as they always have.
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link")
+            .field("syntax", &self.syntax)
+            .field("target", &self.target())
+            .field("subpath", &self.subpath)
+            .field("display", &self.display())
+            .field("external", &self.external)
+            .field("range", &self.range)
+            .field("line", &self.line)
+            .field("in_comment", &self.in_comment)
+            .finish()
+    }
 }
 
 /// How much of a link's line is kept on each side of it.
@@ -109,12 +135,57 @@ pub fn context(text: &str, range: &Range<usize>) -> (String, String) {
 }
 
 impl Link {
+    /// A link, with `target` and `display` copied into one allocation.
+    ///
+    /// `target` is the path, trimmed, with a table's trailing `\` removed; empty for
+    /// `[[#Heading]]`; percent-decoded for Markdown links (R14, R29). `display` is the text after
+    /// `|` (or a Markdown link's text), trimmed.
+    #[allow(clippy::too_many_arguments)] // one per field, as in the struct literal it stands for
+    pub fn new(
+        syntax: LinkSyntax,
+        target: &str,
+        subpath: Option<Subpath>,
+        display: Option<&str>,
+        external: bool,
+        range: Range<usize>,
+        line: u32,
+        in_comment: bool,
+    ) -> Link {
+        // Sized exactly, so that boxing it keeps the one allocation rather than shrinking it.
+        let mut text = String::with_capacity(target.len() + display.map_or(0, str::len));
+        text.push_str(target);
+        text.push_str(display.unwrap_or(""));
+        Link {
+            syntax,
+            text: text.into_boxed_str(),
+            subpath: subpath.map(Box::new),
+            external,
+            range,
+            line,
+            in_comment,
+            target_len: target.len(),
+            has_display: display.is_some(),
+        }
+    }
+
+    /// The target path, trimmed, with a table's trailing `\` removed; empty for `[[#Heading]]`.
+    /// For Markdown links it is percent-decoded (R14, R29).
+    pub fn target(&self) -> &str {
+        &self.text[..self.target_len]
+    }
+
+    /// The display text after `|` (or a Markdown link's text), trimmed; `None` when absent or when
+    /// it draws nothing: empty, or only zero-width characters (R24: show the target instead).
+    pub fn display(&self) -> Option<&str> {
+        self.has_display.then(|| &self.text[self.target_len..])
+    }
+
     /// The linktext as the user wrote it, without display text: `target#subpath`.
     pub fn linktext(&self) -> String {
         match self.subpath.as_deref() {
-            None => self.target.to_string(),
-            Some(Subpath::Heading(h)) => format!("{}#{}", self.target, h.join("#")),
-            Some(Subpath::Block(b)) => format!("{}#^{}", self.target, b),
+            None => self.target().to_string(),
+            Some(Subpath::Heading(h)) => format!("{}#{}", self.target(), h.join("#")),
+            Some(Subpath::Block(b)) => format!("{}#^{}", self.target(), b),
         }
     }
 
@@ -131,12 +202,12 @@ impl Link {
 
     /// The text a reader sees for the link (R24): the display text, or `target > Heading`.
     pub fn shown_text(&self) -> String {
-        if let Some(d) = &self.display {
+        if let Some(d) = self.display() {
             return d.to_string();
         }
         let mut parts: Vec<String> = Vec::new();
-        if !self.target.is_empty() {
-            parts.push(self.target.to_string());
+        if !self.target().is_empty() {
+            parts.push(self.target().to_string());
         }
         match self.subpath.as_deref() {
             Some(Subpath::Heading(h)) => parts.extend(h.iter().cloned()),
@@ -446,11 +517,13 @@ pub fn is_external(target: &str) -> bool {
 }
 
 /// Splits linktext at the first `#` into path and subpath (R2, R23); trims each part (R3).
-pub fn split_linktext(text: &str) -> (String, Option<Subpath>) {
+///
+/// The path is borrowed, so that a link copies it once, into its one text allocation.
+pub fn split_linktext(text: &str) -> (&str, Option<Subpath>) {
     let Some(hash) = text.bytes().position(|b| b == b'#') else {
-        return (text.trim().to_string(), None);
+        return (text.trim(), None);
     };
-    let path = text[..hash].trim().to_string();
+    let path = text[..hash].trim();
     let sub = text[hash + 1..].trim();
     if let Some(block) = sub.strip_prefix('^') {
         let block = block.trim();
@@ -763,18 +836,16 @@ fn finish_link(
     }
     // R24: a display that draws nothing (empty, or only zero-width characters such as U+FE0F)
     // shows the target instead.
-    // Boxed straight from the trimmed text: one allocation per display (a vault has hundreds of
-    // thousands), none for a display that draws nothing.
-    let display = piped
-        .then(|| display.trim())
-        .filter(|d| {
-            d.chars()
-                .any(|c| !c.is_control() && UnicodeWidthChar::width(c).unwrap_or(0) > 0)
-        })
-        .map(Box::<str>::from);
+    let display = piped.then(|| display.trim()).filter(|d| {
+        d.chars()
+            .any(|c| !c.is_control() && UnicodeWidthChar::width(c).unwrap_or(0) > 0)
+    });
     let external = is_external(dest);
+    // Target and display are borrowed until `Link::new` copies both into the link's one
+    // allocation (a vault has hundreds of thousands of links).
+    let decoded;
     let (target, subpath) = if external {
-        (dest.trim().to_string(), None)
+        (dest.trim(), None)
     } else if wiki {
         // R25: `[[a\|b]]` in a table reaches us as target `a\`.
         let raw = dest.strip_suffix('\\').unwrap_or(dest);
@@ -783,23 +854,18 @@ fn finish_link(
         if dest.trim().is_empty() {
             return None;
         }
-        let decoded = percent_encoding::percent_decode_str(dest.trim()).decode_utf8_lossy();
+        decoded = percent_encoding::percent_decode_str(dest.trim()).decode_utf8_lossy();
         split_linktext(&decoded)
     };
     if wiki && target.is_empty() && subpath.is_none() {
         return None; // R5: empty targets are not links.
     }
-    Some(Link {
-        syntax,
-        target: target.into_boxed_str(),
-        subpath: subpath.map(Box::new),
-        display,
-        external,
-        // Files over 64 MiB are not parsed, so a line number always fits.
-        line: lines.line(range.start) as u32,
-        in_comment: comments.iter().any(|c| c.contains(&range.start)),
-        range,
-    })
+    // Files over 64 MiB are not parsed, so a line number always fits.
+    let line = lines.line(range.start) as u32;
+    let in_comment = comments.iter().any(|c| c.contains(&range.start));
+    Some(Link::new(
+        syntax, target, subpath, display, external, range, line, in_comment,
+    ))
 }
 
 /// Whether `c` may appear in a tag (R37): letters, digits, `_`, `-`, `/`, and other Unicode symbols
@@ -916,5 +982,51 @@ mod tests {
         let reversed = 4..2;
         assert_eq!(context("short", &reversed), empty);
         assert_eq!(context("é", &(1..2)), empty, "not a char boundary");
+    }
+
+    #[test]
+    fn a_links_target_and_display_come_apart_from_their_one_text() {
+        let link = |target, display| {
+            Link::new(
+                LinkSyntax::Wiki,
+                target,
+                None,
+                display,
+                false,
+                0..9,
+                1,
+                false,
+            )
+        };
+        let shown = link("née", Some("shown"));
+        assert_eq!((shown.target(), shown.display()), ("née", Some("shown")));
+        assert_eq!(
+            (link("", Some("x")).target(), link("a", None).target()),
+            ("", "a")
+        );
+        // Only the display marker tells these apart: their texts are both "a".
+        assert_eq!(link("a", Some("")).display(), Some(""));
+        assert_eq!(link("a", None).display(), None);
+        assert_ne!(link("a", Some("")), link("a", None));
+        assert_ne!(link("ab", None), link("a", Some("b")));
+    }
+
+    #[test]
+    fn a_link_prints_its_target_and_display_as_fields() {
+        let link = Link::new(
+            LinkSyntax::Markdown,
+            "a b",
+            Some(Subpath::Block("id".into())),
+            Some("text"),
+            false,
+            3..20,
+            2,
+            true,
+        );
+        assert_eq!(
+            format!("{link:?}"),
+            "Link { syntax: Markdown, target: \"a b\", subpath: Some(Block(\"id\")), \
+             display: Some(\"text\"), external: false, range: 3..20, line: 2, in_comment: true }"
+        );
     }
 }

@@ -440,12 +440,12 @@ pub fn render_texts(
 /// The label a note or media embed is shown with (R26, R27): `note > Heading` for a note, the file
 /// name for an image or other file. This is the text its anchor covers.
 pub fn embed_label(link: &Link) -> String {
-    if is_media(&link.target) || link.syntax == LinkSyntax::MarkdownEmbed && link.external {
-        return file_name(&link.target);
+    if is_media(link.target()) || link.syntax == LinkSyntax::MarkdownEmbed && link.external {
+        return file_name(link.target());
     }
     let mut parts: Vec<String> = Vec::new();
-    if !link.target.is_empty() {
-        parts.push(link.target.to_string());
+    if !link.target().is_empty() {
+        parts.push(link.target().to_string());
     }
     match link.subpath.as_deref() {
         Some(Subpath::Heading(h)) => parts.extend(h.iter().cloned()),

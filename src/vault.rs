@@ -1064,7 +1064,7 @@ fn add_property_links(
     let lines = markdown::LineIndex::new(text);
     for (key, inner) in &fm.links {
         let (target_part, display) = match inner.split_once('|') {
-            Some((t, d)) => (t, Some(d.trim().to_string()).filter(|d| !d.is_empty())),
+            Some((t, d)) => (t, Some(d.trim()).filter(|d| !d.is_empty())),
             None => (inner.as_str(), None),
         };
         let (target, subpath) = markdown::split_linktext(target_part);
@@ -1078,16 +1078,16 @@ fn add_property_links(
                     .map(|i| yaml_start + i)
             })
             .unwrap_or(yaml_start);
-        parsed.links.push(markdown::Link {
-            syntax: markdown::LinkSyntax::Property,
-            external: markdown::is_external(&target),
-            target: target.into_boxed_str(),
-            subpath: subpath.map(Box::new),
-            display: display.map(String::into_boxed_str),
-            line: lines.line(start) as u32,
-            range: start..start + needle.len(),
-            in_comment: false,
-        });
+        parsed.links.push(markdown::Link::new(
+            markdown::LinkSyntax::Property,
+            target,
+            subpath,
+            display,
+            markdown::is_external(target),
+            start..start + needle.len(),
+            lines.line(start) as u32,
+            false,
+        ));
     }
     parsed.links.sort_by_key(|l| l.range.start);
 }

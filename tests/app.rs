@@ -156,7 +156,7 @@ impl Ui {
             if let Some(l) = self.app.selected_link() {
                 let loaded = self.app.loaded();
                 let link = &loaded.vault.notes[l.note].parsed.links[l.link];
-                if pred(loaded, loaded.graph.resolution(l), &link.target) {
+                if pred(loaded, loaded.graph.resolution(l), link.target()) {
                     return self;
                 }
             }
@@ -523,7 +523,7 @@ fn a_backlink_opens_a_large_note_at_the_link() {
     );
     let link = ui.app.selected_link().expect("the link is selected");
     let l = &ui.app.loaded().vault.notes[link.note].parsed.links[link.link];
-    assert_eq!(&*l.target, "link");
+    assert_eq!(l.target(), "link");
     assert!(ui
         .app
         .link_cell(ui.app.view().and_then(|v| v.link).expect("stop"))

@@ -176,7 +176,7 @@ fn changed_added_and_deleted_notes_are_seen() {
         .parsed
         .links
         .iter()
-        .any(|l| &*l.target == "a brand new link"));
+        .any(|l| l.target() == "a brand new link"));
     assert!(again.notes[i].tags.iter().any(|t| t == "newtag"));
 
     // The rewritten cache is used in full next time.

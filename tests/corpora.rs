@@ -37,7 +37,7 @@ fn wiki_links(l: &Loaded) -> Vec<(LinkRef, Resolution)> {
 }
 
 fn target(l: &Loaded, r: LinkRef) -> String {
-    fold(&l.vault.notes[r.note].parsed.links[r.link].target)
+    fold(l.vault.notes[r.note].parsed.links[r.link].target())
 }
 
 #[test]
@@ -50,7 +50,11 @@ fn hubermanlab_matches_the_reference_figures() {
     let links = wiki_links(&l);
     let distinct: BTreeSet<String> = links
         .iter()
-        .filter(|(r, _)| !l.vault.notes[r.note].parsed.links[r.link].target.is_empty())
+        .filter(|(r, _)| {
+            !l.vault.notes[r.note].parsed.links[r.link]
+                .target()
+                .is_empty()
+        })
         .map(|(r, _)| target(&l, *r))
         .collect();
     let unresolved: Vec<_> = links
@@ -81,7 +85,11 @@ fn obsidian_tasks_docs_resolves_every_wikilink_and_subpath() {
     let links = wiki_links(&l);
     let distinct: BTreeSet<String> = links
         .iter()
-        .filter(|(r, _)| !l.vault.notes[r.note].parsed.links[r.link].target.is_empty())
+        .filter(|(r, _)| {
+            !l.vault.notes[r.note].parsed.links[r.link]
+                .target()
+                .is_empty()
+        })
         .map(|(r, _)| target(&l, *r))
         .collect();
     assert_eq!(distinct.len(), 109, "distinct link targets");

@@ -474,7 +474,7 @@ fn loose_ends_list_unresolved_orphans_and_problems_and_open_them() {
         assert_eq!(ui.note_path(), Some("hub.md"));
         let link = ui.app.selected_link().expect("the link is selected");
         let l = &ui.app.loaded().vault.notes[link.note].parsed.links[link.link];
-        assert_eq!((&*l.target, l.line), ("ghost", 5));
+        assert_eq!((l.target(), l.line), ("ghost", 5));
         // The orphan.
         ui.key(KeyCode::Char('u'));
         for _ in 0..6 {

@@ -357,7 +357,7 @@ fn e_asks_for_the_editor_at_the_first_line_in_view_and_the_return_rereads_the_no
     ui.app.finish_edit("a.md", Ok(()));
     let a = ui.note("a.md");
     let links = &ui.app.loaded().vault.notes[a].parsed.links;
-    assert_eq!(links.last().map(|l| &*l.target), Some("c"));
+    assert_eq!(links.last().map(|l| l.target()), Some("c"));
     assert!(ui.app.loaded().graph.unresolved.contains_key("c"));
     assert_eq!(ui.app.view().unwrap().top, 10, "the scroll is kept");
     // A failing editor is reported; the browser goes on.

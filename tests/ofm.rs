@@ -71,7 +71,7 @@ fn r1_basic_forms_and_md_equivalence() {
     assert_eq!(goes(&v, &g, "src.md", 0), "Three laws.md");
     assert_eq!(goes(&v, &g, "src.md", 1), "Three laws.md");
     assert_eq!(goes(&v, &g, "src.md", 2), "Three laws.md#Law");
-    assert_eq!(l[3].display.as_deref(), Some("shown"));
+    assert_eq!(l[3].display(), Some("shown"));
     assert_eq!(
         l[3].subpath.as_deref(),
         Some(&Subpath::Heading(vec!["Law".into()]))
@@ -82,15 +82,15 @@ fn r1_basic_forms_and_md_equivalence() {
 fn r2_split_at_first_hash_and_first_pipe() {
     let (v, _) = vault(&[("a.md", "[[note#H1#H2|shown]] [[a|b|c]] [[#Heading]]")]);
     let l = links(&v, "a.md");
-    assert_eq!(&*l[0].target, "note");
+    assert_eq!(l[0].target(), "note");
     assert_eq!(
         l[0].subpath.as_deref(),
         Some(&Subpath::Heading(vec!["H1".into(), "H2".into()]))
     );
-    assert_eq!(l[0].display.as_deref(), Some("shown"));
-    assert_eq!(&*l[1].target, "a");
-    assert_eq!(l[1].display.as_deref(), Some("b|c"));
-    assert_eq!(&*l[2].target, "");
+    assert_eq!(l[0].display(), Some("shown"));
+    assert_eq!(l[1].target(), "a");
+    assert_eq!(l[1].display(), Some("b|c"));
+    assert_eq!(l[2].target(), "");
 }
 
 #[test]
@@ -108,8 +108,8 @@ fn r3_whitespace_trimmed_around_path_subpath_and_display() {
     }
     assert_eq!(goes(&v, &g, "a.md", 3), "foo.md#^abc");
     let l = links(&v, "a.md");
-    assert_eq!(&*l[4].target, "tools");
-    assert_eq!(l[4].display.as_deref(), Some("through memory"));
+    assert_eq!(l[4].target(), "tools");
+    assert_eq!(l[4].display(), Some("through memory"));
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn r4_single_bracket_allowed_newline_not() {
     let (v, _) = vault(&[("a.md", "[[Sq]uare]] and [[Multi\nLine]]")]);
     let l = links(&v, "a.md");
     assert_eq!(l.len(), 1);
-    assert_eq!(&*l[0].target, "Sq]uare");
+    assert_eq!(l[0].target(), "Sq]uare");
 }
 
 #[test]
@@ -477,10 +477,10 @@ fn r24_display_text_and_empty_display() {
     assert_eq!(l[0].shown_text(), "Custom name");
     assert_eq!(l[1].shown_text(), "Example > Details");
     // Empty display: show the target.
-    assert_eq!(l[2].display, None);
+    assert_eq!(l[2].display(), None);
     assert_eq!(l[2].shown_text(), "supplementation");
     assert_eq!(l[3].shown_text(), "a");
-    assert_eq!(l[4].display.as_deref(), Some("bold b"));
+    assert_eq!(l[4].display(), Some("bold b"));
 }
 
 #[test]
@@ -493,10 +493,10 @@ fn r25_escaped_pipe_in_tables() {
     ]);
     let l = links(&v, "a.md");
     assert_eq!(l.len(), 2);
-    assert_eq!(&*l[0].target, "Basic formatting");
-    assert_eq!(l[0].display.as_deref(), Some("Markdown syntax"));
+    assert_eq!(l[0].target(), "Basic formatting");
+    assert_eq!(l[0].display(), Some("Markdown syntax"));
     assert_eq!(goes(&v, &g, "a.md", 0), "Basic formatting.md");
-    assert_eq!(&*l[1].target, "Engelbart.jpg");
+    assert_eq!(l[1].target(), "Engelbart.jpg");
     assert_eq!(goes(&v, &g, "a.md", 1), "Engelbart.jpg");
 }
 
@@ -513,7 +513,7 @@ fn r26_r27_r28_embeds() {
     assert_eq!(goes(&v, &g, "a.md", 0), "Internal links.md");
     assert_eq!(goes(&v, &g, "a.md", 1), "Internal links.md#Heading");
     assert_eq!(goes(&v, &g, "a.md", 2), "Engelbart.jpg");
-    assert_eq!(l[2].display.as_deref(), Some("100x145"));
+    assert_eq!(l[2].display(), Some("100x145"));
     // Fragments on media are not anchors: the file still resolves.
     assert_eq!(goes(&v, &g, "a.md", 3), "Doc.pdf");
 }
@@ -535,7 +535,7 @@ fn decision9_lone_br_line_does_not_swallow_headings_and_links() {
         "From: [[hub]] <br/>\n<br/>\n<br/>\n# Heading [[x]]\n[[y]]\n",
     )]);
     let n = &v.notes[0];
-    let targets: Vec<_> = n.parsed.links.iter().map(|l| &*l.target).collect();
+    let targets: Vec<_> = n.parsed.links.iter().map(|l| l.target()).collect();
     assert_eq!(targets, ["hub", "x", "y"]);
     assert_eq!(n.parsed.headings.len(), 1);
     assert_eq!(n.title, "Heading x");

@@ -230,11 +230,11 @@ impl App {
                 MessageKind::Info,
             ),
             Resolution::Unresolved => (
-                sanitize(&format!("→ {} (no such note)", l.target)),
+                sanitize(&format!("→ {} (no such note)", l.target())),
                 MessageKind::Warning,
             ),
             Resolution::External => (
-                sanitize(&format!("→ {} (web link; x opens it)", l.target)),
+                sanitize(&format!("→ {} (web link; x opens it)", l.target())),
                 MessageKind::Info,
             ),
         }
@@ -263,7 +263,7 @@ impl App {
                 }
             }
             Resolution::Unresolved => {
-                let target = l.target.clone();
+                let target = l.target().to_string();
                 let vault = &self.loaded.vault;
                 let matcher = self
                     .matcher
@@ -280,7 +280,7 @@ impl App {
                 self.warn(text);
             }
             Resolution::External => {
-                let text = format!("Web link {}: press x to open it", l.target);
+                let text = format!("Web link {}: press x to open it", l.target());
                 self.info(text);
             }
             Resolution::Attachment(a) => {
@@ -473,7 +473,7 @@ impl App {
         };
         let l = &self.loaded.vault.notes[link.note].parsed.links[link.link];
         let target = match self.loaded.graph.resolution(link) {
-            Resolution::External => l.target.to_string(),
+            Resolution::External => l.target().to_string(),
             Resolution::Attachment(a) => self
                 .loaded
                 .vault

@@ -991,7 +991,7 @@ impl<'a> Walker<'a> {
         };
         let style = self.style().patch(r.link_style(lref));
         let plain_wiki = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-        if link.display.is_none() || plain_wiki {
+        if link.display().is_none() || plain_wiki {
             // R24, R56.4: the target (`note > Heading`) when there is no display text.
             self.push(Piece::text(
                 sanitize(&link.shown_text()),
@@ -1076,8 +1076,7 @@ impl<'a> Walker<'a> {
             }
             _ => {
                 let size = link
-                    .display
-                    .as_deref()
+                    .display()
                     .and_then(|d| d.rsplit('|').next())
                     .map(str::trim)
                     .filter(|d| is_size(d))
@@ -1085,7 +1084,7 @@ impl<'a> Walker<'a> {
                 let style = self.style().patch(r.link_style(lref));
                 let label = sanitize(&embed_label(link));
                 self.placeholder(
-                    media_kind(&link.target),
+                    media_kind(link.target()),
                     label,
                     Some(lref),
                     style,
