@@ -325,8 +325,14 @@ impl Resolver {
                 (names, stems)
             })
             .unzip();
-        r.by_name = NameIndex::build(name_pairs.into_iter().flatten().collect());
-        r.by_stem = NameIndex::build(stem_pairs.into_iter().flatten().collect());
+        // The two indexes, and the records below, fill their tables one entry at a time: side by
+        // side, each on its own core.
+        let (by_name, by_stem) = rayon::join(
+            || NameIndex::build(name_pairs.into_iter().flatten().collect()),
+            || NameIndex::build(stem_pairs.into_iter().flatten().collect()),
+        );
+        r.by_name = by_name;
+        r.by_stem = by_stem;
         r.paths.reserve(files.len());
         r.entries.reserve(files.len());
         r.folded_folder.reserve(files.len());
@@ -601,11 +607,12 @@ impl Graph {
 
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
-        let resolver = Resolver::new(vault);
+        // The tags need nothing of the links: they are gathered while the name index is built.
+        let (resolver, tags) = rayon::join(|| Resolver::new(vault), || tags_of(vault));
         let memo = Memo::new();
         // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
         // here, on all cores, rather than in the merge below.
-        type Keys = Vec<Vec<(String, usize)>>;
+        type Keys<'v> = Vec<Vec<(String, &'v str, usize)>>;
         let (resolutions, keys): (Vec<Vec<Resolution>>, Keys) = vault
             .notes
             .par_iter()
@@ -628,7 +635,7 @@ impl Graph {
                     .zip(&res)
                     .enumerate()
                     .filter(|(_, (_, r))| **r == Resolution::Unresolved)
-                    .map(|(j, (l, _))| (fold(l.target()), j))
+                    .map(|(j, (l, _))| (fold(l.target()), l.target(), j))
                     .collect();
                 (res, keys)
             })
@@ -664,12 +671,13 @@ impl Graph {
         let unresolved_of = || {
             // Each target's text is its first use's spelling; uses come in link order.
             let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
+            unresolved.reserve(keys.iter().map(Vec::len).sum());
             for (note, ks) in keys.into_iter().enumerate() {
-                for (key, link) in ks {
+                for (key, target, link) in ks {
                     unresolved
                         .entry(key)
                         .or_insert_with(|| UnresolvedTarget {
-                            target: vault.notes[note].parsed.links[link].target().to_string(),
+                            target: target.to_string(),
                             uses: Vec::new(),
                         })
                         .uses
@@ -678,34 +686,7 @@ impl Graph {
             }
             unresolved
         };
-        let tags_of = || {
-            let mut tags: FxMap<String, TagInfo> = FxMap::default();
-            for (i, note) in vault.notes.iter().enumerate() {
-                for t in &note.tags {
-                    // Most tags are written in lowercase already: look them up without a copy.
-                    let key: Cow<str> = if !t.is_ascii() {
-                        Cow::Owned(t.to_lowercase())
-                    } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
-                        Cow::Owned(t.to_ascii_lowercase())
-                    } else {
-                        Cow::Borrowed(t)
-                    };
-                    let info = match tags.get_mut(key.as_ref()) {
-                        Some(info) => info,
-                        None => tags.entry(key.into_owned()).or_insert_with(|| TagInfo {
-                            name: t.clone(),
-                            notes: Vec::new(),
-                        }),
-                    };
-                    if info.notes.last() != Some(&i) {
-                        info.notes.push(i);
-                    }
-                }
-            }
-            tags.into_iter().collect::<BTreeMap<String, TagInfo>>()
-        };
-        let (backlinks, (unresolved, tags)) =
-            rayon::join(backlinks_of, || rayon::join(unresolved_of, tags_of));
+        let (backlinks, unresolved) = rayon::join(backlinks_of, unresolved_of);
         Graph {
             resolutions,
             backlinks,
@@ -734,6 +715,34 @@ impl Graph {
             _ => None,
         }
     }
+}
+
+/// Every tag of the vault and the notes that carry it (R37, R38).
+fn tags_of(vault: &Vault) -> BTreeMap<String, TagInfo> {
+    let mut tags: FxMap<String, TagInfo> = FxMap::default();
+    for (i, note) in vault.notes.iter().enumerate() {
+        for t in &note.tags {
+            // Most tags are written in lowercase already: look them up without a copy.
+            let key: Cow<str> = if !t.is_ascii() {
+                Cow::Owned(t.to_lowercase())
+            } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(t.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(t)
+            };
+            let info = match tags.get_mut(key.as_ref()) {
+                Some(info) => info,
+                None => tags.entry(key.into_owned()).or_insert_with(|| TagInfo {
+                    name: t.clone(),
+                    notes: Vec::new(),
+                }),
+            };
+            if info.notes.last() != Some(&i) {
+                info.notes.push(i);
+            }
+        }
+    }
+    tags.into_iter().collect::<BTreeMap<String, TagInfo>>()
 }
 
 /// Resolves one link written in note `source`.
