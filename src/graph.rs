@@ -609,7 +609,7 @@ impl Graph {
     pub fn build(vault: &Vault) -> Graph {
         // The tags need nothing of the links: they are gathered while the name index is built.
         let (resolver, tags) = rayon::join(|| Resolver::new(vault), || tags_of(vault));
-        let memo = Memo::new();
+        let memo = Memo::new(vault.notes.iter().map(|n| n.parsed.links.len()).sum());
         // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
         // here, on all cores, rather than in the merge below.
         type Keys<'v> = Vec<Vec<(String, &'v str, usize)>>;
@@ -766,10 +766,13 @@ struct Memo<'v> {
 impl<'v> Memo<'v> {
     const SHARD_BITS: u32 = 6;
 
-    fn new() -> Memo<'v> {
+    /// A memo for about `links` links. Sized up front for a target per four links (the
+    /// generated vaults' ratio), so that the tables seldom grow while the threads share them.
+    fn new(links: usize) -> Memo<'v> {
+        let each = (links / 4) >> Self::SHARD_BITS;
         Memo {
             shards: (0..1 << Self::SHARD_BITS)
-                .map(|_| Mutex::default())
+                .map(|_| Mutex::new(FxMap::with_capacity_and_hasher(each, Default::default())))
                 .collect(),
         }
     }

@@ -325,7 +325,8 @@ impl Vault {
         let cached = cached.unwrap_or(None);
         let cache_len = cached.as_ref().map_or(0, Cache::len);
         drop(cached);
-        let mut notes: Vec<LoadedNote> = Vec::with_capacity(items.len());
+        // Boxed until sorted: sorting moves eight bytes a note rather than the whole note.
+        let mut notes: Vec<Box<LoadedNote>> = Vec::with_capacity(items.len());
         let mut attachments = Vec::new();
         for item in items {
             match item {
@@ -335,13 +336,14 @@ impl Vault {
                     } else {
                         report.parsed += 1;
                     }
-                    notes.push(*n);
+                    notes.push(n);
                 }
                 Item::Unreadable(d) => diagnostics.push(d),
                 Item::Attachment(a) => attachments.push(a),
             }
         }
-        notes.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Paths are unique, so an unstable sort gives the one order.
+        notes.par_sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
         attachments.sort_by(|a, b| a.path.cmp(&b.path));
 
         if let Some((canonical, file)) = &place {
@@ -349,7 +351,7 @@ impl Vault {
             let changed = report.parsed > 0 || report.reused != cache_len;
             if changed || !matches!(report.status, CacheStatus::Used) {
                 let entries: Vec<(&Note, &[Diagnostic])> =
-                    notes.iter().map(|(n, d)| (n, d.as_slice())).collect();
+                    notes.iter().map(|n| (&n.0, n.1.as_slice())).collect();
                 match cache::write(file, canonical, scan_start, &entries) {
                     Ok(()) => report.written = true,
                     Err(e) => report.write_error = Some(e.to_string()),
@@ -360,7 +362,8 @@ impl Vault {
         // Collected in place: the notes are not held twice.
         let vault_notes: Vec<Note> = notes
             .into_iter()
-            .map(|(note, diags)| {
+            .map(|loaded| {
+                let (note, diags) = *loaded;
                 diagnostics.extend(diags);
                 note
             })
