@@ -753,14 +753,14 @@ pub fn resolve_link(vault: &Vault, resolver: &Resolver, source: usize, link: &Li
 }
 
 /// What [`Resolver::resolve_path`] answers: the file, and whether only the alias fallback found it.
-type Found = Option<(FileRef, bool)>;
+type Answer = Option<(FileRef, bool)>;
 
 /// Answers of [`Resolver::resolve_path`] that hold wherever the target is written, shared by the
 /// threads of [`Graph::build`]. A vault's links name far fewer targets than there are links (at
 /// 50,000 generated notes, 178,000 targets for 722,000 links), so each is looked up once.
 struct Memo<'v> {
     /// By the top bits of the target's hash, so that threads seldom wait on each other.
-    shards: Vec<Mutex<FxMap<&'v str, Found>>>,
+    shards: Vec<Mutex<FxMap<&'v str, Answer>>>,
 }
 
 impl<'v> Memo<'v> {
@@ -778,7 +778,7 @@ impl<'v> Memo<'v> {
     }
 
     /// [`Resolver::resolve_path`] for `target` written in the note at vault path `source`.
-    fn resolve(&self, resolver: &Resolver, target: &'v str, source: &str) -> Found {
+    fn resolve(&self, resolver: &Resolver, target: &'v str, source: &str) -> Answer {
         let shard = &self.shards[(hash_str(target) >> (64 - Self::SHARD_BITS)) as usize];
         let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(known) = lock().get(target) {
