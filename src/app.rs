@@ -555,8 +555,8 @@ impl App {
     /// A browser over a loaded vault, the note list sorted by title.
     pub fn new(loaded: Loaded, opts: Options) -> App {
         // The switcher's index waits until it is first used: not before the first frame.
-        let labels = list_labels(&loaded);
-        let title_rank = live::title_rank(&loaded);
+        let labels = list_labels(&loaded.vault.notes);
+        let title_rank = live::title_rank(&loaded.vault.notes);
         let mut app = App {
             list: NoteList {
                 order: (0..loaded.vault.notes.len()).collect(),
@@ -890,9 +890,8 @@ impl App {
 }
 
 /// Each note's list label: its title, plus its folder when another note shares the title.
-pub(crate) fn list_labels(loaded: &Loaded) -> Vec<(String, Option<String>)> {
+pub(crate) fn list_labels(notes: &[crate::vault::Note]) -> Vec<(String, Option<String>)> {
     use rayon::prelude::*;
-    let notes = &loaded.vault.notes;
     let lower: Vec<String> = notes.par_iter().map(|n| n.title.to_lowercase()).collect();
     let mut count: HashMap<&str, usize> = HashMap::with_capacity(notes.len());
     for l in &lower {

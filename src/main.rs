@@ -163,7 +163,9 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
         let (tx, rx) = mpsc::channel();
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
-            let ready = load(&dir, walk).map(|l| Box::new(app::Prepared::without_matcher(l)));
+            let ready = Vault::load_walked(&dir, &options, walk)
+                .map(|v| Box::new(app::Prepared::without_matcher_of(v)))
+                .map_err(|e| e.to_string());
             // The watcher and the text pack come after the graph is handed over, so they do not
             // compete with it for the cores. The watcher then catches up with what changed while
             // the vault was read; searches read the pack once it is there.

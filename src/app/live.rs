@@ -10,9 +10,11 @@ use std::time::Duration;
 use ratatui::text::Line;
 
 use crate::commands::{sanitize, Loaded};
+use crate::graph::Graph;
 use crate::live::{self, Applied, Batch, Change, Plan, Watcher};
 use crate::render::Rendered;
 use crate::search::Matcher;
+use crate::vault::{Note, Vault};
 
 use super::{line_of_row, list_labels, reveal, App, Mode, Page, Request, View};
 
@@ -111,10 +113,26 @@ impl Prepared {
     /// once this is swapped in (or at once, if the switcher is opened first): the graph reaches
     /// the screen sooner.
     pub fn without_matcher(loaded: Loaded) -> Prepared {
-        let labels = list_labels(&loaded);
-        let title_rank = title_rank(&loaded);
+        let labels = list_labels(&loaded.vault.notes);
+        let title_rank = title_rank(&loaded.vault.notes);
         Prepared {
             loaded,
+            matcher: None,
+            labels,
+            title_rank,
+        }
+    }
+
+    /// [`Prepared::without_matcher`] of a vault just loaded: its graph is built while the list's
+    /// labels and title order are made, which need only the notes and fill the cores the graph's
+    /// one-core stretches leave (≈ 40 ms at 50,000 notes off the graph reaching the screen).
+    pub fn without_matcher_of(vault: Vault) -> Prepared {
+        let (graph, (labels, title_rank)) = rayon::join(
+            || Graph::build(&vault),
+            || rayon::join(|| list_labels(&vault.notes), || title_rank(&vault.notes)),
+        );
+        Prepared {
+            loaded: Loaded { vault, graph },
             matcher: None,
             labels,
             title_rank,
@@ -123,8 +141,7 @@ impl Prepared {
 }
 
 /// Each note's rank in the order by title (case-insensitive, then path).
-pub(super) fn title_rank(loaded: &Loaded) -> Vec<u32> {
-    let notes = &loaded.vault.notes;
+pub(super) fn title_rank(notes: &[Note]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..notes.len()).collect();
     // On all cores: this is on the way to the first frame.
     rayon::slice::ParallelSliceMut::par_sort_by_cached_key(order.as_mut_slice(), |&i| {
@@ -685,5 +702,34 @@ mod tests {
         for e in ["code -w", "hx", "subl --wait", "false", ""] {
             assert!(!accepts_plus_line(e), "{e}");
         }
+    }
+
+    /// The browser's load builds the graph beside the list's labels and order; what it hands over
+    /// is what building them one after the other gives.
+    #[test]
+    fn a_vault_prepared_side_by_side_is_the_vault_prepared_in_turn() {
+        let files = [
+            ("b/Same.md", "# Same\n[[a/Same]] [[Ghost]] #tag"),
+            ("a/Same.md", "---\ntitle: Same\n---\n[[b/Same#Same]]"),
+            ("zeta.md", "# alpha\n[[Missing#x]]"),
+            ("Alpha.md", "[[zeta]] ![[pic.png]]"),
+            ("pic.png", ""),
+        ];
+        let apart = Prepared::without_matcher(Loaded::new(Vault::from_files(files)));
+        let together = Prepared::without_matcher_of(Vault::from_files(files));
+        assert_eq!(together.labels, apart.labels);
+        assert_eq!(together.title_rank, apart.title_rank);
+        let (a, t) = (&apart.loaded.graph, &together.loaded.graph);
+        assert_eq!(t.resolutions, a.resolutions);
+        assert_eq!(t.backlinks, a.backlinks);
+        assert_eq!(t.unresolved, a.unresolved);
+        assert_eq!(t.tags, a.tags);
+        // Titles shared (case aside) are told apart by folder.
+        let vault = &together.loaded.vault;
+        let label = |path: &str| together.labels[vault.note_by_path(path).expect(path)].clone();
+        assert_eq!(label("a/Same.md"), ("Same".into(), Some("a/".into())));
+        assert_eq!(label("Alpha.md"), ("Alpha".into(), Some("/".into())));
+        assert_eq!(t.unresolved.len(), 2, "{:?}", t.unresolved);
+        assert!(together.matcher.is_none());
     }
 }
