@@ -98,6 +98,87 @@ pub struct UnresolvedTarget {
     pub uses: Vec<LinkRef>,
 }
 
+/// Unresolved targets keyed by their NFC-lowercased text ([`fold`]), in no order: the views sort
+/// them their own way, and a sorted map cost a fifth of the build at 50,000 notes. Kept in shards
+/// by the key's hash, so that the build fills them on all cores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    shards: Vec<FxMap<String, UnresolvedTarget>>,
+}
+
+impl Default for Unresolved {
+    fn default() -> Unresolved {
+        Unresolved {
+            shards: vec![FxMap::default(); Unresolved::SHARDS],
+        }
+    }
+}
+
+impl Unresolved {
+    const SHARDS: usize = 16;
+
+    fn shard_of(key: &str) -> usize {
+        (hash_str(key) % Unresolved::SHARDS as u64) as usize
+    }
+
+    /// The target with this folded key.
+    pub fn get(&self, key: &str) -> Option<&UnresolvedTarget> {
+        self.shards[Unresolved::shard_of(key)].get(key)
+    }
+
+    /// The target with this folded key, to change.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut UnresolvedTarget> {
+        self.shards[Unresolved::shard_of(key)].get_mut(key)
+    }
+
+    /// Whether a target has this folded key.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Takes out the target with this folded key.
+    pub fn remove(&mut self, key: &str) -> Option<UnresolvedTarget> {
+        self.shards[Unresolved::shard_of(key)].remove(key)
+    }
+
+    /// The place of the target with this folded key, to fill or change.
+    pub fn entry(
+        &mut self,
+        key: String,
+    ) -> std::collections::hash_map::Entry<'_, String, UnresolvedTarget> {
+        self.shards[Unresolved::shard_of(&key)].entry(key)
+    }
+
+    /// How many targets there are.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(FxMap::len).sum()
+    }
+
+    /// Whether every link resolves.
+    pub fn is_empty(&self) -> bool {
+        self.shards.iter().all(FxMap::is_empty)
+    }
+
+    /// Every target, in no order.
+    pub fn values(&self) -> impl Iterator<Item = &UnresolvedTarget> {
+        self.shards.iter().flat_map(FxMap::values)
+    }
+
+    /// Every folded key and its target, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &UnresolvedTarget)> {
+        self.shards.iter().flatten()
+    }
+}
+
+impl std::ops::Index<&str> for Unresolved {
+    type Output = UnresolvedTarget;
+
+    fn index(&self, key: &str) -> &UnresolvedTarget {
+        self.get(key)
+            .unwrap_or_else(|| panic!("no unresolved target {key:?}"))
+    }
+}
+
 /// A tag and the notes that carry it (R37, R38).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagInfo {
@@ -115,9 +196,8 @@ pub struct Graph {
     /// For each note, the links from other notes (and from itself by name) that point at it.
     /// `[[#Heading]]` links within a note are not backlinks (decision 7).
     pub backlinks: Vec<Vec<LinkRef>>,
-    /// Unresolved targets keyed by their NFC-lowercased text, in no order (the views sort them
-    /// their own way, and a sorted map cost a fifth of the build at 50,000 notes).
-    pub unresolved: FxMap<String, UnresolvedTarget>,
+    /// Unresolved targets keyed by their NFC-lowercased text.
+    pub unresolved: Unresolved,
     /// Tags keyed by their lowercased name.
     pub tags: BTreeMap<String, TagInfo>,
     /// The name index used to resolve links.
@@ -612,7 +692,7 @@ impl Graph {
         let memo = Memo::new(vault.notes.iter().map(|n| n.parsed.links.len()).sum());
         // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
         // here, on all cores, rather than in the merge below.
-        type Keys<'v> = Vec<Vec<(String, &'v str, usize)>>;
+        type Keys<'v> = Vec<Vec<(usize, String, &'v str, usize)>>;
         let (resolutions, keys): (Vec<Vec<Resolution>>, Keys) = vault
             .notes
             .par_iter()
@@ -635,7 +715,10 @@ impl Graph {
                     .zip(&res)
                     .enumerate()
                     .filter(|(_, (_, r))| **r == Resolution::Unresolved)
-                    .map(|(j, (l, _))| (fold(l.target()), l.target(), j))
+                    .map(|(j, (l, _))| {
+                        let key = fold(l.target());
+                        (Unresolved::shard_of(&key), key, l.target(), j)
+                    })
                     .collect();
                 (res, keys)
             })
@@ -669,22 +752,32 @@ impl Graph {
             backlinks
         };
         let unresolved_of = || {
-            // Each target's text is its first use's spelling; uses come in link order.
-            let mut unresolved: FxMap<String, UnresolvedTarget> = FxMap::default();
-            unresolved.reserve(keys.iter().map(Vec::len).sum());
+            // Each shard's uses in link order, then each shard's map on its own core. A target's
+            // text is its first use's spelling.
+            let mut parts: Vec<Vec<(String, &str, LinkRef)>> = vec![Vec::new(); Unresolved::SHARDS];
             for (note, ks) in keys.into_iter().enumerate() {
-                for (key, target, link) in ks {
-                    unresolved
-                        .entry(key)
-                        .or_insert_with(|| UnresolvedTarget {
-                            target: target.to_string(),
-                            uses: Vec::new(),
-                        })
-                        .uses
-                        .push(LinkRef { note, link });
+                for (shard, key, target, link) in ks {
+                    parts[shard].push((key, target, LinkRef { note, link }));
                 }
             }
-            unresolved
+            let shards = parts
+                .into_par_iter()
+                .map(|part| {
+                    let mut map: FxMap<String, UnresolvedTarget> = FxMap::default();
+                    map.reserve(part.len());
+                    for (key, target, use_) in part {
+                        map.entry(key)
+                            .or_insert_with(|| UnresolvedTarget {
+                                target: target.to_string(),
+                                uses: Vec::new(),
+                            })
+                            .uses
+                            .push(use_);
+                    }
+                    map
+                })
+                .collect();
+            Unresolved { shards }
         };
         let (backlinks, unresolved) = rayon::join(backlinks_of, unresolved_of);
         Graph {
