@@ -228,8 +228,8 @@ fn nfc(s: &str) -> String {
 
 /// FxHash (from rustc): much faster than the default SipHash for the short keys of the name index,
 /// which are vault paths, not input an attacker chooses to collide.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct FxHasher(u64);
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -255,8 +255,7 @@ impl Hasher for FxHasher {
     }
 }
 
-/// A hash map with [`FxHasher`].
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(f, _)| f)
