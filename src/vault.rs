@@ -359,7 +359,7 @@ impl Vault {
             }
         }
 
-        // Collected in place: the notes are not held twice.
+        // Each box is freed as its note moves out: the notes are never held twice.
         let vault_notes: Vec<Note> = notes
             .into_iter()
             .map(|loaded| {
