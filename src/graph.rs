@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::markdown::{normalize_heading, Heading, Link, Subpath};
+use crate::markdown::{heading_matches, normalize_heading, Heading, Link, Subpath};
 use crate::vault::{strip_md, Note, Vault};
 
 /// A file a link can point at.
@@ -629,15 +629,12 @@ fn join_relative(base: &str, target: &str) -> Option<String> {
 /// of the one before; if the chain fails, the last part alone is looked for anywhere.
 pub fn find_heading(headings: &[Heading], chain: &[String]) -> Option<usize> {
     let wanted: Vec<String> = chain.iter().map(|c| normalize_heading(c)).collect();
-    let normed: Vec<String> = headings
-        .iter()
-        .map(|h| normalize_heading(&h.text))
-        .collect();
+    let is = |i: usize, w: &str| heading_matches(&headings[i].text, w);
     let mut lo = 0;
     let mut hi = headings.len();
     let mut found = None;
     for w in &wanted {
-        match (lo..hi).find(|&i| &normed[i] == w) {
+        match (lo..hi).find(|&i| is(i, w)) {
             Some(i) => {
                 found = Some(i);
                 lo = i + 1;
@@ -653,7 +650,7 @@ pub fn find_heading(headings: &[Heading], chain: &[String]) -> Option<usize> {
     }
     found.or_else(|| {
         let last = wanted.last()?;
-        normed.iter().position(|n| n == last)
+        (0..headings.len()).find(|&i| is(i, last))
     })
 }
 

@@ -956,9 +956,85 @@ pub fn normalize_heading(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `text` normalises ([`normalize_heading`]) to `normalized`, an already normalised
+/// heading. For ASCII text, as headings almost always are, nothing is built: the words are
+/// compared as they are found, and the first difference ends the comparison. Resolving a
+/// `[[note#Heading]]` link looks at every heading of the note it names.
+pub fn heading_matches(text: &str, normalized: &str) -> bool {
+    if !text.is_ascii() {
+        return normalize_heading(text) == normalized;
+    }
+    let mut want = normalized.as_bytes();
+    let mut first = true;
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !first {
+            match want.split_first() {
+                Some((b' ', rest)) => want = rest,
+                _ => return false,
+            }
+        }
+        first = false;
+        let word = word.as_bytes();
+        if want.len() < word.len()
+            || !want[..word.len()]
+                .iter()
+                .zip(word)
+                .all(|(w, c)| *w == c.to_ascii_lowercase())
+        {
+            return false;
+        }
+        want = &want[word.len()..];
+    }
+    want.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_matches_exactly_what_it_normalises_to() {
+        let cases = [
+            ("Getting Started", "getting started", true),
+            ("  getting---STARTED!! ", "getting started", true),
+            ("Getting Started", "getting", false),
+            ("Getting", "getting started", false),
+            ("Getting Startedx", "getting started", false),
+            ("Getting  Started", "gettingstarted", false),
+            ("", "", true),
+            ("!!", "", true),
+            ("Café au lait", "café au lait", true),
+            ("Cafe\u{301} au lait", "café au lait", true),
+            ("Cafe au lait", "café au lait", false),
+        ];
+        for (text, normalized, expected) in cases {
+            assert_eq!(
+                heading_matches(text, normalized),
+                expected,
+                "{text:?} ~ {normalized:?}"
+            );
+            assert_eq!(normalize_heading(text) == normalized, expected, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// `heading_matches` is `normalize_heading` compared, for any pair of headings (R20).
+        #[test]
+        fn heading_matches_agrees_with_normalize_heading(
+            text in "[a-zA-Z0-9 #_.é-]{0,24}",
+            other in "[a-zA-Z0-9 #_.é-]{0,24}",
+        ) {
+            for wanted in [normalize_heading(&other), normalize_heading(&text)] {
+                proptest::prop_assert_eq!(
+                    heading_matches(&text, &wanted),
+                    normalize_heading(&text) == wanted
+                );
+            }
+        }
+    }
 
     #[test]
     fn context_is_the_links_line_cut_to_its_limits() {
