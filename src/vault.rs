@@ -248,6 +248,12 @@ fn check_root(root: &Path) -> Result<(), VaultError> {
 /// Vault-relative path with `/` separators; file names that are not valid Unicode are shown lossily.
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // A path the walk made by joining names onto the root is already in this form: copy it.
+    if let Some(s) = rel.to_str() {
+        if !s.starts_with('/') && !s.starts_with("./") && !s.contains("//") && !s.contains("/./") {
+            return s.to_string();
+        }
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -368,7 +374,7 @@ impl Vault {
                 note
             })
             .collect();
-        diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(&b.kind)));
+        let diagnostics = sorted_diagnostics(diagnostics);
         let pack = place
             .map(|(canonical, file)| textpack::Slot::new(canonical, &file))
             .unwrap_or_default();
@@ -459,7 +465,7 @@ impl Vault {
             root: root.to_path_buf(),
             notes,
             attachments,
-            diagnostics: diagnostics.clone(),
+            diagnostics: sorted_diagnostics(diagnostics.clone()),
             load_time: started.elapsed(),
             ..Vault::default()
         };
@@ -783,9 +789,10 @@ fn walk_iter<'a>(
     root: &'a Path,
     start: &Path,
 ) -> impl Iterator<Item = Result<Found, Diagnostic>> + 'a {
+    // Not sorted: every caller puts what it found in path order, and sorting each folder's
+    // entries on the walking thread held back the notes read as they are found.
     walkdir::WalkDir::new(start)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(move |entry| {
@@ -833,6 +840,12 @@ fn walk_iter<'a>(
                 note,
             }))
         })
+}
+
+/// Diagnostics in the one order a vault shows them: by path, then by kind.
+fn sorted_diagnostics(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.kind.cmp(&b.kind)));
+    diagnostics
 }
 
 /// Loads one file found by the walk: an attachment's size, or a note from the cache or its file.
@@ -1093,4 +1106,37 @@ fn add_property_links(
         ));
     }
     parsed.links.sort_by_key(|l| l.range.start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `relative` gave before it copied walk paths directly: each component, joined by `/`.
+    fn by_components(root: &Path, path: &Path) -> String {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[test]
+    fn a_vault_path_is_the_same_whatever_form_the_root_is_given_in() {
+        let cases = [
+            ("v", "v/a.md", "a.md"),
+            ("v", "v/sub/deeper/a b.md", "sub/deeper/a b.md"),
+            ("v/", "v/a.md", "a.md"),
+            ("./v", "./v/sub/a.md", "sub/a.md"),
+            ("v//", "v//sub/a.md", "sub/a.md"),
+            ("/tmp/v/.", "/tmp/v/./sub/a.md", "sub/a.md"),
+            ("v", "v/sub//a.md", "sub/a.md"),
+            ("v", "v/sub/./a.md", "sub/a.md"),
+        ];
+        for (root, path, want) in cases {
+            let (root, path) = (Path::new(root), Path::new(path));
+            assert_eq!(relative(root, path), want, "{root:?} {path:?}");
+            assert_eq!(relative(root, path), by_components(root, path));
+        }
+    }
 }
