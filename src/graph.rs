@@ -341,17 +341,20 @@ impl NameIndex {
 /// The index that turns link text into files.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
-    /// Vault path of each file, NFC.
-    paths: Vec<(String, FileRef)>,
     /// Each file's folded path ([`fold`]) as a range of `arena`, and the file, by the same index:
     /// one small record per file, so a lookup touches few cache lines.
     entries: Vec<(u32, u32, FileRef)>,
     /// Every folded path, end to end.
     arena: String,
+    /// Each file's vault path in NFC, as a range of `names`, by the same index.
+    name_ranges: Vec<(u32, u32)>,
+    /// Every NFC vault path, end to end.
+    names: String,
+    /// The length of each file's folded folder: the part of its folded path before the last `/`
+    /// (folding never moves a `/`).
+    folder_lens: Vec<u32>,
     /// Some file name has no `.`, so a name without one may match a path with its extension.
     dotless_names: bool,
-    /// Each file's folder folded, by the same index.
-    folded_folder: Vec<String>,
     /// Folded path suffixes with the extension → files.
     by_name: NameIndex,
     /// Folded path suffixes of notes without `.md` → files.
@@ -360,11 +363,63 @@ pub struct Resolver {
     aliases: FxMap<String, Vec<usize>>,
 }
 
+/// Files indexed at a time by one task of [`Resolver::new`].
+const RESOLVER_CHUNK: usize = 2048;
+
+/// The part of a [`Resolver`] made from one chunk of files, with ranges into its own arenas.
+#[derive(Default)]
+struct ResolverPart {
+    entries: Vec<(u32, u32, FileRef)>,
+    arena: String,
+    name_ranges: Vec<(u32, u32)>,
+    names: String,
+    folder_lens: Vec<u32>,
+    dotless_names: bool,
+    name_pairs: Vec<(u64, u32)>,
+    stem_pairs: Vec<(u64, u32)>,
+}
+
+impl ResolverPart {
+    /// Indexes `files`, the first of which has id `first`.
+    fn of(files: &[(&str, FileRef)], first: usize) -> ResolverPart {
+        let mut p = ResolverPart::default();
+        p.entries.reserve(files.len());
+        p.name_ranges.reserve(files.len());
+        p.folder_lens.reserve(files.len());
+        for (k, &(path, file)) in files.iter().enumerate() {
+            let id = (first + k) as u32;
+            let nfc = nfc_cow(path);
+            let start = p.names.len() as u32;
+            p.names.push_str(&nfc);
+            p.name_ranges.push((start, nfc.len() as u32));
+            // Folding is NFC then lowercase: the NFC path is lowercased straight into the arena.
+            let start = p.arena.len();
+            if nfc.is_ascii() {
+                p.arena
+                    .extend(nfc.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                p.arena.push_str(&nfc.to_lowercase());
+            }
+            let folded = &p.arena[start..];
+            p.entries.push((start as u32, folded.len() as u32, file));
+            p.folder_lens.push(folder(folded).len() as u32);
+            let name = folded.rsplit('/').next().unwrap_or(folded);
+            p.dotless_names |= !name.contains('.');
+            p.name_pairs
+                .extend(suffixes(folded).map(|s| (hash_str(s), id)));
+            if let FileRef::Note(_) = file {
+                p.stem_pairs
+                    .extend(suffixes(strip_md(folded)).map(|s| (hash_str(s), id)));
+            }
+        }
+        p
+    }
+}
+
 impl Resolver {
     /// Indexes every note and attachment of a vault.
     pub fn new(vault: &Vault) -> Resolver {
-        let mut r = Resolver::default();
-        let files = vault
+        let files: Vec<(&str, FileRef)> = vault
             .notes
             .iter()
             .enumerate()
@@ -375,64 +430,69 @@ impl Resolver {
                     .iter()
                     .enumerate()
                     .map(|(i, a)| (a.path.as_str(), FileRef::Attachment(i))),
-            );
-        let files: Vec<(&str, FileRef)> = files.collect();
-        // Folding is the costly part, and each path's is independent.
-        let prepared: Vec<(String, String, String)> = files
-            .par_iter()
-            .map(|(path, _)| {
-                let nfc_path = nfc(path);
-                let folded = fold(path);
-                let folded_folder = fold(folder(&nfc_path));
-                (nfc_path, folded, folded_folder)
-            })
+            )
             .collect();
-        type Pairs = Vec<Vec<(u64, u32)>>;
-        let (name_pairs, stem_pairs): (Pairs, Pairs) = files
-            .par_iter()
-            .zip(&prepared)
+        // Folding is the costly part, and each path's is independent: chunks of files on all
+        // cores, each with its own arenas, joined after.
+        let parts: Vec<ResolverPart> = files
+            .par_chunks(RESOLVER_CHUNK)
             .enumerate()
-            .map(|(id, ((_, file), (_, folded, _)))| {
-                let id = id as u32;
-                let names = suffixes(folded).map(|s| (hash_str(s), id)).collect();
-                let stems = match file {
-                    FileRef::Note(_) => suffixes(strip_md(folded))
-                        .map(|s| (hash_str(s), id))
-                        .collect(),
-                    FileRef::Attachment(_) => Vec::new(),
-                };
-                (names, stems)
-            })
-            .unzip();
+            .map(|(c, chunk)| ResolverPart::of(chunk, c * RESOLVER_CHUNK))
+            .collect();
+        let mut name_pairs = Vec::with_capacity(parts.iter().map(|p| p.name_pairs.len()).sum());
+        let mut stem_pairs = Vec::with_capacity(parts.iter().map(|p| p.stem_pairs.len()).sum());
+        for p in &parts {
+            name_pairs.extend_from_slice(&p.name_pairs);
+            stem_pairs.extend_from_slice(&p.stem_pairs);
+        }
         // The two indexes, and the records below, fill their tables one entry at a time: side by
         // side, each on its own core.
-        let (by_name, by_stem) = rayon::join(
-            || NameIndex::build(name_pairs.into_iter().flatten().collect()),
-            || NameIndex::build(stem_pairs.into_iter().flatten().collect()),
+        let ((by_name, by_stem), mut r) = rayon::join(
+            || {
+                rayon::join(
+                    || NameIndex::build(name_pairs),
+                    || NameIndex::build(stem_pairs),
+                )
+            },
+            || {
+                let mut r = Resolver {
+                    entries: Vec::with_capacity(files.len()),
+                    arena: String::with_capacity(parts.iter().map(|p| p.arena.len()).sum()),
+                    name_ranges: Vec::with_capacity(files.len()),
+                    names: String::with_capacity(parts.iter().map(|p| p.names.len()).sum()),
+                    folder_lens: Vec::with_capacity(files.len()),
+                    ..Resolver::default()
+                };
+                for p in parts {
+                    let (arena, names) = (r.arena.len() as u32, r.names.len() as u32);
+                    r.entries.extend(
+                        p.entries
+                            .into_iter()
+                            .map(|(start, len, file)| (start + arena, len, file)),
+                    );
+                    r.name_ranges.extend(
+                        p.name_ranges
+                            .into_iter()
+                            .map(|(start, len)| (start + names, len)),
+                    );
+                    r.arena.push_str(&p.arena);
+                    r.names.push_str(&p.names);
+                    r.folder_lens.extend(p.folder_lens);
+                    r.dotless_names |= p.dotless_names;
+                }
+                for (i, note) in vault.notes.iter().enumerate() {
+                    for alias in &note.aliases {
+                        let list = r.aliases.entry(fold(alias.trim())).or_default();
+                        if !list.contains(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+                r
+            },
         );
         r.by_name = by_name;
         r.by_stem = by_stem;
-        r.paths.reserve(files.len());
-        r.entries.reserve(files.len());
-        r.folded_folder.reserve(files.len());
-        r.arena.reserve(prepared.iter().map(|p| p.1.len()).sum());
-        for ((_, file), (nfc_path, folded, folded_folder)) in files.into_iter().zip(prepared) {
-            let name = folded.rsplit('/').next().unwrap_or(&folded);
-            r.dotless_names |= !name.contains('.');
-            r.entries
-                .push((r.arena.len() as u32, folded.len() as u32, file));
-            r.arena.push_str(&folded);
-            r.paths.push((nfc_path, file));
-            r.folded_folder.push(folded_folder);
-        }
-        for (i, note) in vault.notes.iter().enumerate() {
-            for alias in &note.aliases {
-                let list = r.aliases.entry(fold(alias.trim())).or_default();
-                if !list.contains(&i) {
-                    list.push(i);
-                }
-            }
-        }
         r
     }
 
@@ -511,6 +571,17 @@ impl Resolver {
         &self.arena[start as usize..(start + len) as usize]
     }
 
+    /// File `id`'s vault path, NFC.
+    fn path_of(&self, id: u32) -> &str {
+        let (start, len) = self.name_ranges[id as usize];
+        &self.names[start as usize..(start + len) as usize]
+    }
+
+    /// File `id`'s folder, folded.
+    fn folded_folder(&self, id: u32) -> &str {
+        &self.folded(id)[..self.folder_lens[id as usize] as usize]
+    }
+
     /// Whether file `id`'s folded path (without `.md` when `md`) has `key` as a `/`-suffix.
     fn suffix_matches(&self, id: u32, key: &str, md: bool) -> bool {
         let p = self.folded(id);
@@ -550,7 +621,7 @@ impl Resolver {
         source: &str,
         from_source: &mut bool,
     ) -> FileRef {
-        let path_of = |id: u32| self.paths[id as usize].0.as_str();
+        let path_of = |id: u32| self.path_of(id);
         let is_whole = |id: u32| {
             let p = self.folded(id);
             p == key || strip_md(p) == key
@@ -568,7 +639,7 @@ impl Resolver {
         let mine: Vec<u32> = ids
             .iter()
             .copied()
-            .filter(|&id| self.folded_folder[id as usize] == own)
+            .filter(|&id| self.folded_folder(id) == own)
             .collect();
         if !mine.is_empty() {
             return self.pick_case(&mine, want);
@@ -591,8 +662,8 @@ impl Resolver {
     fn pick_case(&self, ids: &[u32], want: &str) -> FileRef {
         let keep_md = want.to_lowercase().ends_with(".md");
         let ends = |id: u32| {
-            let p = &self.paths[id as usize].0;
-            let p = if keep_md { p.as_str() } else { strip_md(p) };
+            let p = self.path_of(id);
+            let p = if keep_md { p } else { strip_md(p) };
             p == want
                 || (p.len() > want.len()
                     && p.ends_with(want)
@@ -603,9 +674,9 @@ impl Resolver {
         let id = pool
             .iter()
             .copied()
-            .min_by(|&a, &b| self.paths[a as usize].0.cmp(&self.paths[b as usize].0))
+            .min_by(|&a, &b| self.path_of(a).cmp(self.path_of(b)))
             .unwrap_or(ids[0]);
-        self.paths[id as usize].1
+        self.entries[id as usize].2
     }
 }
 
@@ -909,5 +980,54 @@ fn resolve_link_with<'v>(
         },
         Some((FileRef::Attachment(a), _)) => Resolution::Attachment(a),
         None => Resolution::Unresolved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_keeps_each_files_path_and_folded_folder_as_folding_them_alone_gives() {
+        // More files than one indexing task takes, so that parts are joined; names that NFC
+        // changes, that lowercase to other lengths, and a final sigma before a `/`.
+        let mut files: Vec<(String, String)> = (0..RESOLVER_CHUNK + 7)
+            .map(|i| (format!("Folder {}/Note {i}.md", i % 13), String::new()))
+            .collect();
+        for path in [
+            "Cafe\u{301}/Ünïcode Note.md",
+            "ΟΔΟΣ/Σημείωση.md",
+            "İstanbul/KELVIN \u{212a}.md",
+            "top.md",
+            "a/b/c/d.md",
+            "pictures/Photo.PNG",
+        ] {
+            files.push((path.to_string(), String::new()));
+        }
+        let vault = Vault::from_files(files);
+        let r = Resolver::new(&vault);
+        let all = vault
+            .notes
+            .iter()
+            .map(|n| n.path.as_str())
+            .chain(vault.attachments.iter().map(|a| a.path.as_str()));
+        let mut count = 0;
+        for (id, path) in all.enumerate() {
+            let id = id as u32;
+            assert_eq!(r.path_of(id), nfc(path));
+            assert_eq!(r.folded(id), fold(path));
+            assert_eq!(r.folded_folder(id), fold(folder(&nfc(path))), "{path}");
+            count += 1;
+        }
+        assert_eq!(count, RESOLVER_CHUNK + 13);
+        // And the files are found by name across the joined parts.
+        let last = format!("Note {}", RESOLVER_CHUNK + 6);
+        assert_eq!(
+            r.resolve_path(&last, "").map(|(f, _)| f),
+            vault
+                .note_by_path(&format!("Folder {}/{last}.md", (RESOLVER_CHUNK + 6) % 13))
+                .map(FileRef::Note)
+        );
+        assert!(r.resolve_path("σημείωση", "").is_some());
     }
 }
