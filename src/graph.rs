@@ -793,25 +793,30 @@ impl Graph {
 
         // Backlinks, unresolved targets and tags do not depend on each other: build them side by side.
         let backlinks_of = || {
-            let mut backlink_counts = vec![0usize; vault.notes.len()];
-            for (note, res) in vault.notes.iter().zip(&resolutions) {
-                for (link, r) in note.parsed.links.iter().zip(res) {
-                    if let Resolution::Note { note: t, .. } = r {
-                        if !link.target().is_empty() {
-                            backlink_counts[*t] += 1;
+            // Every link resolved to a note is a backlink of it, but `[[#Heading]]` within its own
+            // note (decision 7): only a link resolved to its own note needs its text read.
+            let is_backlink = |source: usize, link: usize, target: usize| {
+                target != source || !vault.notes[source].parsed.links[link].target().is_empty()
+            };
+            let mut counts = vec![0u32; vault.notes.len()];
+            for (i, res) in resolutions.iter().enumerate() {
+                for (j, r) in res.iter().enumerate() {
+                    if let Resolution::Note { note: t, .. } = *r {
+                        if is_backlink(i, j, t) {
+                            counts[t] += 1;
                         }
                     }
                 }
             }
-            let mut backlinks: Vec<Vec<LinkRef>> = backlink_counts
+            let mut backlinks: Vec<Vec<LinkRef>> = counts
                 .iter()
-                .map(|&n| Vec::with_capacity(n))
+                .map(|&c| Vec::with_capacity(c as usize))
                 .collect();
-            for (i, (note, res)) in vault.notes.iter().zip(&resolutions).enumerate() {
-                for (j, (link, r)) in note.parsed.links.iter().zip(res).enumerate() {
-                    if let Resolution::Note { note: t, .. } = r {
-                        if !link.target().is_empty() {
-                            backlinks[*t].push(LinkRef { note: i, link: j });
+            for (i, res) in resolutions.iter().enumerate() {
+                for (j, r) in res.iter().enumerate() {
+                    if let Resolution::Note { note: t, .. } = *r {
+                        if is_backlink(i, j, t) {
+                            backlinks[t].push(LinkRef { note: i, link: j });
                         }
                     }
                 }
