@@ -196,7 +196,7 @@ pub struct ReadError {
 }
 
 /// A file found by the walk. Its size and time are read later, on all cores, from the open file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Found {
     abs: PathBuf,
     rel: String,
@@ -444,7 +444,7 @@ impl Vault {
             if f.note {
                 notes.push(Note {
                     skipped: false,
-                    ..empty_note(f, 0, None)
+                    ..empty_note(f.clone(), 0, None)
                 });
             } else {
                 attachments.push(Attachment {
@@ -878,12 +878,9 @@ fn load_file(f: Found, cache: Option<&Cache>) -> Item {
             }
         }
     }
-    match read_note(&f) {
-        (Some(note), diags) => Item::Note(Box::new((note, diags)), false),
-        (None, mut diags) => match diags.pop() {
-            Some(d) => Item::Unreadable(d),
-            None => Item::Unreadable(diag(&f.rel, DiagnosticKind::Unreadable, "cannot read")),
-        },
+    match read_note(f) {
+        Ok(loaded) => Item::Note(Box::new(loaded), false),
+        Err(d) => Item::Unreadable(d),
     }
 }
 
@@ -895,11 +892,11 @@ fn diag(path: &str, kind: DiagnosticKind, message: impl Into<String>) -> Diagnos
     }
 }
 
-/// Reads and parses one note. The note is kept (so links to it resolve) unless it cannot be read.
-/// Its size and time come from the open file, so the walk never has to stat it.
-fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let too_large = |size: u64, modified: Option<SystemTime>| {
+/// Reads and parses one note. The note is kept (so links to it resolve) unless it cannot be read,
+/// which gives the diagnostic that says so. Its size and time come from the open file, so the
+/// walk never has to stat it. The walk's paths move into the note.
+fn read_note(found: Found) -> Result<LoadedNote, Diagnostic> {
+    let too_large = |found: Found, size: u64, modified: Option<SystemTime>| {
         let d = diag(
             &found.rel,
             DiagnosticKind::TooLarge,
@@ -909,15 +906,14 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
                 MAX_NOTE_BYTES >> 20
             ),
         );
-        (Some(empty_note(found, size, modified)), vec![d])
+        Ok((empty_note(found, size, modified), vec![d]))
     };
-    let unreadable = |e: std::io::Error| {
-        let d = diag(
+    let unreadable = |found: &Found, e: std::io::Error| {
+        diag(
             &found.rel,
             DiagnosticKind::Unreadable,
             format!("cannot read: {e}"),
-        );
-        (None, vec![d])
+        )
     };
     let mut file = match fs::File::open(&found.abs) {
         Ok(f) => f,
@@ -925,33 +921,34 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
             // A file too large to read is reported as such even when it cannot be opened.
             if let Ok(m) = fs::metadata(&found.abs) {
                 if m.len() > MAX_NOTE_BYTES {
-                    return too_large(m.len(), m.modified().ok());
+                    return too_large(found, m.len(), m.modified().ok());
                 }
             }
-            return unreadable(e);
+            return Err(unreadable(&found, e));
         }
     };
     let meta = file.metadata().ok();
     let size = meta.as_ref().map_or(0, |m| m.len());
     let modified = meta.as_ref().and_then(|m| m.modified().ok());
     if size > MAX_NOTE_BYTES {
-        return too_large(size, modified);
+        return too_large(found, size, modified);
     }
     // Each thread reads into one buffer it keeps: a fresh buffer per note would leave the heap
     // riddled with freed text between the notes' long-lived parts, and the process larger.
-    READ_BUFFER.with(|cell| {
+    READ_BUFFER.with(move |cell| {
         let mut bytes = cell.borrow_mut();
         if let Err(e) = read_file_into(&mut file, size as usize, &mut bytes) {
-            return unreadable(e);
+            return Err(unreadable(&found, e));
         }
         drop(file);
+        let mut diags = Vec::new();
         if memchr::memchr(0, &bytes).is_some() {
             diags.push(diag(
                 &found.rel,
                 DiagnosticKind::Binary,
                 "holds NUL bytes: a binary file with a .md name; its content is not shown",
             ));
-            return (Some(empty_note(found, size, modified)), diags);
+            return Ok((empty_note(found, size, modified), diags));
         }
         let text: std::borrow::Cow<str> = match std::str::from_utf8(&bytes) {
             Ok(t) => t.into(),
@@ -965,19 +962,12 @@ fn read_note(found: &Found) -> (Option<Note>, Vec<Diagnostic>) {
                 String::from_utf8_lossy(&bytes).into_owned().into()
             }
         };
-        let note = build_note(
-            found.rel.clone(),
-            found.abs.clone(),
-            &text,
-            size,
-            modified,
-            &mut diags,
-        );
+        let note = build_note(found.rel, found.abs, &text, size, modified, &mut diags);
         drop(text);
         if bytes.capacity() > READ_BUFFER_KEEP {
             *bytes = Vec::new();
         }
-        (Some(note), diags)
+        Ok((note, diags))
     })
 }
 
@@ -1014,14 +1004,14 @@ thread_local! {
 }
 
 /// A note whose content is not read: it exists for links, with its file name as title.
-fn empty_note(found: &Found, size: u64, modified: Option<SystemTime>) -> Note {
+fn empty_note(found: Found, size: u64, modified: Option<SystemTime>) -> Note {
     Note {
         title: stem(&found.rel).to_string(),
-        path: found.rel.clone(),
+        path: found.rel,
         aliases: Vec::new(),
         tags: Vec::new(),
         properties: Vec::new(),
-        file: found.abs.clone(),
+        file: found.abs,
         skipped: true,
         body_start: 0,
         parsed: Parsed::default(),
