@@ -1066,11 +1066,26 @@ pub fn build_note(
                 .map(|h| h.text.clone())
         })
         .unwrap_or_else(|| stem(&path).to_string());
+    // Each tag once, compared without case, in the order written. Most tags are lowercase ASCII
+    // and are compared without a copy, and most notes have a few, compared in turn.
+    let written = || fm.tags.iter().chain(parsed.tags.iter().map(|t| &t.name));
+    let count = fm.tags.len() + parsed.tags.len();
     let mut tags: Vec<String> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for t in fm.tags.iter().chain(parsed.tags.iter().map(|t| &t.name)) {
-        if seen.insert(t.to_lowercase()) {
-            tags.push(t.clone());
+    if count <= 32 {
+        let mut seen = Vec::with_capacity(count);
+        for t in written() {
+            let key = lowercase_tag(t);
+            if !seen.contains(&key) {
+                seen.push(key);
+                tags.push(t.clone());
+            }
+        }
+    } else {
+        let mut seen = HashSet::with_capacity(count);
+        for t in written() {
+            if seen.insert(lowercase_tag(t)) {
+                tags.push(t.clone());
+            }
         }
     }
     // Each occurrence of an inline tag is now in `tags` once; nothing reads the occurrences
@@ -1088,6 +1103,17 @@ pub fn build_note(
         skipped: false,
         size,
         modified,
+    }
+}
+
+/// A tag lowercased for comparison (R37), borrowed when it is lowercase already.
+fn lowercase_tag(t: &str) -> std::borrow::Cow<'_, str> {
+    if !t.is_ascii() {
+        t.to_lowercase().into()
+    } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+        t.to_ascii_lowercase().into()
+    } else {
+        t.into()
     }
 }
 
@@ -1145,6 +1171,22 @@ mod tests {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/")
+    }
+
+    #[test]
+    fn a_notes_tags_are_kept_once_each_whatever_their_case_few_or_many() {
+        let tags_of = |text: &str| {
+            build_note("n.md".into(), "n.md".into(), text, 0, None, &mut Vec::new()).tags
+        };
+        // R37: tags are case-insensitive; the first spelling is kept, in the order written.
+        assert_eq!(
+            tags_of("---\ntags: [Alpha, beta]\n---\n#alpha #Beta #gamma #Ünï #üNÏ\n"),
+            ["Alpha", "beta", "gamma", "Ünï"]
+        );
+        // Past a few dozen, the same through a set.
+        let many: String = (0..40).map(|i| format!("#Tag{i} #tag{i} ")).collect();
+        let want: Vec<String> = (0..40).map(|i| format!("Tag{i}")).collect();
+        assert_eq!(tags_of(&format!("{many}\n")), want);
     }
 
     #[test]
