@@ -445,8 +445,8 @@ impl Resolver {
             name_pairs.extend_from_slice(&p.name_pairs);
             stem_pairs.extend_from_slice(&p.stem_pairs);
         }
-        // The two indexes, and the records below, fill their tables one entry at a time: side by
-        // side, each on its own core.
+        // The two name tables fill one entry at a time, and the parts' records are joined one part
+        // at a time: the three side by side.
         let ((by_name, by_stem), mut r) = rayon::join(
             || {
                 rayon::join(

@@ -973,8 +973,8 @@ fn read_note(found: Found) -> Result<LoadedNote, Diagnostic> {
 
 /// Reads what is left of `file` into `buf` (emptied first), expecting `expected` bytes: into room
 /// for one byte more, until a read returns nothing, as `Read::read_to_end` does. But
-/// `read_to_end` on a `File` first asks the file for its size and position (`statx`, `lseek`):
-/// two system calls a note more, a tenth of the load's system time at 50,000 notes.
+/// `read_to_end` on a `File` first asks the file for its size and position (`statx`, `lseek`),
+/// which the caller has just read: two system calls a note more.
 fn read_file_into(file: &mut fs::File, expected: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
     buf.clear();
     buf.resize(expected + 1, 0);
