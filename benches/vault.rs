@@ -96,6 +96,15 @@ fn ratio(a: Duration, b: Duration) -> String {
     format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
 }
 
+/// Ratios as their median and (min–max).
+fn spread(mut v: Vec<f64>) -> String {
+    v.sort_by(f64::total_cmp);
+    match (v.first(), v.get(v.len() / 2), v.last()) {
+        (Some(lo), Some(mid), Some(hi)) => format!("{mid:.2}× ({lo:.2}–{hi:.2})"),
+        _ => "n/a".into(),
+    }
+}
+
 /// CPU time this process's threads have run so far, in nanoseconds: the sum of the first field of
 /// `/proc/self/task/*/schedstat`. rayon's threads live as long as the process, so none is lost.
 fn process_cpu() -> Duration {
@@ -466,6 +475,39 @@ fn bench_vault(name: &str, dir: &Path, engram: &Path, runs: usize, scratch: &Pat
     col.add(
         "graph ready on screen (pty), warm index cache",
         cell(&warm_graph),
+    );
+
+    // The limit drifts with the machine from minute to minute, more than the changes being
+    // measured: each timed run below sits between two limit runs, and is divided by their mean.
+    eprintln!("== {name}: stats and graph ready, each run between two limit runs");
+    let report = home.join("time.txt");
+    let limit_now = || time(|| limit(dir)).0.wall.as_secs_f64();
+    let mut limits = vec![limit_now()];
+    let (mut stats_runs, mut graph_runs) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let args = ["stats", "--no-cache", "--vault", &vault_arg];
+        stats_runs.push(run_engram(engram, &args, &home, false, &report).wall);
+        limits.push(limit_now());
+        let args = ["--no-cache", "--vault", &vault_arg];
+        graph_runs.push(startup_in_fresh_process(engram, &args, &home, notes).graph);
+        limits.push(limit_now());
+    }
+    let beside = |runs: &[Duration], first: usize| -> Vec<f64> {
+        runs.iter()
+            .enumerate()
+            .map(|(k, d)| {
+                let around = (limits[2 * k + first] + limits[2 * k + first + 1]) / 2.0;
+                d.as_secs_f64() / around
+            })
+            .collect()
+    };
+    col.add(
+        "stats / limit, each run between two limit runs",
+        spread(beside(&stats_runs, 0)),
+    );
+    col.add(
+        "graph ready / limit, each start between two limit runs",
+        spread(beside(&graph_runs, 1)),
     );
 
     eprintln!("== {name}: keystrokes and links");
