@@ -341,20 +341,8 @@ impl NameIndex {
 /// The index that turns link text into files.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
-    /// Each file's folded path ([`fold`]) as a range of `arena`, and the file, by the same index:
-    /// one small record per file, so a lookup touches few cache lines.
-    entries: Vec<(u32, u32, FileRef)>,
-    /// Every folded path, end to end.
-    arena: String,
-    /// Each file's vault path in NFC, as a range of `names`, by the same index.
-    name_ranges: Vec<(u32, u32)>,
-    /// Every NFC vault path, end to end.
-    names: String,
-    /// The length of each file's folded folder: the part of its folded path before the last `/`
-    /// (folding never moves a `/`).
-    folder_lens: Vec<u32>,
-    /// Some file name has no `.`, so a name without one may match a path with its extension.
-    dotless_names: bool,
+    /// Every file's paths, by file id.
+    files: FileTable,
     /// Folded path suffixes with the extension → files.
     by_name: NameIndex,
     /// Folded path suffixes of notes without `.md` → files.
@@ -363,18 +351,99 @@ pub struct Resolver {
     aliases: FxMap<String, Vec<usize>>,
 }
 
+/// Each file's vault path and folded path, by file id, kept end to end in two arenas: one small
+/// record per file, so that a lookup touches few cache lines, and no string per file.
+#[derive(Debug, Clone, Default)]
+struct FileTable {
+    /// Each file's folded path ([`fold`]) as a range of `arena`, and the file.
+    entries: Vec<(u32, u32, FileRef)>,
+    /// Every folded path, end to end.
+    arena: String,
+    /// Each file's vault path in NFC, as a range of `names`.
+    name_ranges: Vec<(u32, u32)>,
+    /// Every NFC vault path, end to end.
+    names: String,
+    /// The length of each file's folded folder: the part of its folded path before the last `/`
+    /// (folding never moves a `/`).
+    folder_lens: Vec<u32>,
+    /// Some file name has no `.`, so a name without one may match a path with its extension.
+    dotless_names: bool,
+}
+
+impl FileTable {
+    /// Adds a file whose vault path in NFC is `nfc`, and returns its folded path.
+    fn push(&mut self, nfc: &str, file: FileRef) -> &str {
+        let start = self.names.len() as u32;
+        self.names.push_str(nfc);
+        self.name_ranges.push((start, nfc.len() as u32));
+        // Folding is NFC then lowercase: the NFC path is lowercased straight into the arena.
+        let start = self.arena.len();
+        if nfc.is_ascii() {
+            self.arena
+                .extend(nfc.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            self.arena.push_str(&nfc.to_lowercase());
+        }
+        let folded = &self.arena[start..];
+        self.entries.push((start as u32, folded.len() as u32, file));
+        self.folder_lens.push(folder(folded).len() as u32);
+        let name = folded.rsplit('/').next().unwrap_or(folded);
+        self.dotless_names |= !name.contains('.');
+        folded
+    }
+
+    /// Adds every file of `other` after this table's.
+    fn append(&mut self, other: FileTable) {
+        let (arena, names) = (self.arena.len() as u32, self.names.len() as u32);
+        self.entries.extend(
+            other
+                .entries
+                .into_iter()
+                .map(|(start, len, file)| (start + arena, len, file)),
+        );
+        self.name_ranges.extend(
+            other
+                .name_ranges
+                .into_iter()
+                .map(|(start, len)| (start + names, len)),
+        );
+        self.arena.push_str(&other.arena);
+        self.names.push_str(&other.names);
+        self.folder_lens.extend(other.folder_lens);
+        self.dotless_names |= other.dotless_names;
+    }
+
+    /// File `id`'s folded path.
+    fn folded(&self, id: u32) -> &str {
+        let (start, len, _) = self.entries[id as usize];
+        &self.arena[start as usize..(start + len) as usize]
+    }
+
+    /// File `id`'s vault path, NFC.
+    fn path_of(&self, id: u32) -> &str {
+        let (start, len) = self.name_ranges[id as usize];
+        &self.names[start as usize..(start + len) as usize]
+    }
+
+    /// File `id`'s folder, folded.
+    fn folded_folder(&self, id: u32) -> &str {
+        &self.folded(id)[..self.folder_lens[id as usize] as usize]
+    }
+
+    /// The file with id `id`.
+    fn file(&self, id: u32) -> FileRef {
+        self.entries[id as usize].2
+    }
+}
+
 /// Files indexed at a time by one task of [`Resolver::new`].
 const RESOLVER_CHUNK: usize = 2048;
 
-/// The part of a [`Resolver`] made from one chunk of files, with ranges into its own arenas.
+/// What one task of [`Resolver::new`] makes of a chunk of files: their table, and the hashes of
+/// their path suffixes for the two name indexes.
 #[derive(Default)]
 struct ResolverPart {
-    entries: Vec<(u32, u32, FileRef)>,
-    arena: String,
-    name_ranges: Vec<(u32, u32)>,
-    names: String,
-    folder_lens: Vec<u32>,
-    dotless_names: bool,
+    files: FileTable,
     name_pairs: Vec<(u64, u32)>,
     stem_pairs: Vec<(u64, u32)>,
 }
@@ -383,28 +452,12 @@ impl ResolverPart {
     /// Indexes `files`, the first of which has id `first`.
     fn of(files: &[(&str, FileRef)], first: usize) -> ResolverPart {
         let mut p = ResolverPart::default();
-        p.entries.reserve(files.len());
-        p.name_ranges.reserve(files.len());
-        p.folder_lens.reserve(files.len());
+        p.files.entries.reserve(files.len());
+        p.files.name_ranges.reserve(files.len());
+        p.files.folder_lens.reserve(files.len());
         for (k, &(path, file)) in files.iter().enumerate() {
             let id = (first + k) as u32;
-            let nfc = nfc_cow(path);
-            let start = p.names.len() as u32;
-            p.names.push_str(&nfc);
-            p.name_ranges.push((start, nfc.len() as u32));
-            // Folding is NFC then lowercase: the NFC path is lowercased straight into the arena.
-            let start = p.arena.len();
-            if nfc.is_ascii() {
-                p.arena
-                    .extend(nfc.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                p.arena.push_str(&nfc.to_lowercase());
-            }
-            let folded = &p.arena[start..];
-            p.entries.push((start as u32, folded.len() as u32, file));
-            p.folder_lens.push(folder(folded).len() as u32);
-            let name = folded.rsplit('/').next().unwrap_or(folded);
-            p.dotless_names |= !name.contains('.');
+            let folded = p.files.push(&nfc_cow(path), file);
             p.name_pairs
                 .extend(suffixes(folded).map(|s| (hash_str(s), id)));
             if let FileRef::Note(_) = file {
@@ -455,30 +508,18 @@ impl Resolver {
                 )
             },
             || {
-                let mut r = Resolver {
-                    entries: Vec::with_capacity(files.len()),
-                    arena: String::with_capacity(parts.iter().map(|p| p.arena.len()).sum()),
-                    name_ranges: Vec::with_capacity(files.len()),
-                    names: String::with_capacity(parts.iter().map(|p| p.names.len()).sum()),
-                    folder_lens: Vec::with_capacity(files.len()),
-                    ..Resolver::default()
-                };
+                let mut r = Resolver::default();
+                r.files.entries.reserve(files.len());
+                r.files.name_ranges.reserve(files.len());
+                r.files.folder_lens.reserve(files.len());
+                r.files
+                    .arena
+                    .reserve(parts.iter().map(|p| p.files.arena.len()).sum());
+                r.files
+                    .names
+                    .reserve(parts.iter().map(|p| p.files.names.len()).sum());
                 for p in parts {
-                    let (arena, names) = (r.arena.len() as u32, r.names.len() as u32);
-                    r.entries.extend(
-                        p.entries
-                            .into_iter()
-                            .map(|(start, len, file)| (start + arena, len, file)),
-                    );
-                    r.name_ranges.extend(
-                        p.name_ranges
-                            .into_iter()
-                            .map(|(start, len)| (start + names, len)),
-                    );
-                    r.arena.push_str(&p.arena);
-                    r.names.push_str(&p.names);
-                    r.folder_lens.extend(p.folder_lens);
-                    r.dotless_names |= p.dotless_names;
+                    r.files.append(p.files);
                 }
                 for (i, note) in vault.notes.iter().enumerate() {
                     for alias in &note.aliases {
@@ -553,7 +594,7 @@ impl Resolver {
         let key = fold(target);
         // Every file name has a `.`: a name without one can only be a note's stem.
         let last = key.rsplit('/').next().unwrap_or(&key);
-        let skip_names = !self.dotless_names && !last.contains('.');
+        let skip_names = !self.files.dotless_names && !last.contains('.');
         for (index, md) in [(&self.by_name, false), (&self.by_stem, true)] {
             if !md && skip_names {
                 continue;
@@ -565,26 +606,9 @@ impl Resolver {
         None
     }
 
-    /// File `id`'s folded path.
-    fn folded(&self, id: u32) -> &str {
-        let (start, len, _) = self.entries[id as usize];
-        &self.arena[start as usize..(start + len) as usize]
-    }
-
-    /// File `id`'s vault path, NFC.
-    fn path_of(&self, id: u32) -> &str {
-        let (start, len) = self.name_ranges[id as usize];
-        &self.names[start as usize..(start + len) as usize]
-    }
-
-    /// File `id`'s folder, folded.
-    fn folded_folder(&self, id: u32) -> &str {
-        &self.folded(id)[..self.folder_lens[id as usize] as usize]
-    }
-
     /// Whether file `id`'s folded path (without `.md` when `md`) has `key` as a `/`-suffix.
     fn suffix_matches(&self, id: u32, key: &str, md: bool) -> bool {
-        let p = self.folded(id);
+        let p = self.files.folded(id);
         has_suffix(if md { strip_md(p) } else { p }, key)
     }
 
@@ -600,7 +624,7 @@ impl Resolver {
                 .iter()
                 .copied()
                 .filter(|&id| {
-                    let p = self.folded(id);
+                    let p = self.files.folded(id);
                     (if md { strip_md(p) } else { p }) == key
                 })
                 .collect();
@@ -621,14 +645,14 @@ impl Resolver {
         source: &str,
         from_source: &mut bool,
     ) -> FileRef {
-        let path_of = |id: u32| self.path_of(id);
+        let path_of = |id: u32| self.files.path_of(id);
         let is_whole = |id: u32| {
-            let p = self.folded(id);
+            let p = self.files.folded(id);
             p == key || strip_md(p) == key
         };
         if let [id] = ids {
             // One candidate: every rule below picks it.
-            return self.entries[*id as usize].2;
+            return self.files.file(*id);
         }
         let whole: Vec<u32> = ids.iter().copied().filter(|&id| is_whole(id)).collect();
         if !whole.is_empty() {
@@ -639,7 +663,7 @@ impl Resolver {
         let mine: Vec<u32> = ids
             .iter()
             .copied()
-            .filter(|&id| self.folded_folder(id) == own)
+            .filter(|&id| self.files.folded_folder(id) == own)
             .collect();
         if !mine.is_empty() {
             return self.pick_case(&mine, want);
@@ -662,7 +686,7 @@ impl Resolver {
     fn pick_case(&self, ids: &[u32], want: &str) -> FileRef {
         let keep_md = want.to_lowercase().ends_with(".md");
         let ends = |id: u32| {
-            let p = self.path_of(id);
+            let p = self.files.path_of(id);
             let p = if keep_md { p } else { strip_md(p) };
             p == want
                 || (p.len() > want.len()
@@ -674,9 +698,9 @@ impl Resolver {
         let id = pool
             .iter()
             .copied()
-            .min_by(|&a, &b| self.path_of(a).cmp(self.path_of(b)))
+            .min_by(|&a, &b| self.files.path_of(a).cmp(self.files.path_of(b)))
             .unwrap_or(ids[0]);
-        self.entries[id as usize].2
+        self.files.file(id)
     }
 }
 
@@ -1019,9 +1043,13 @@ mod tests {
         let mut count = 0;
         for (id, path) in all.enumerate() {
             let id = id as u32;
-            assert_eq!(r.path_of(id), nfc(path));
-            assert_eq!(r.folded(id), fold(path));
-            assert_eq!(r.folded_folder(id), fold(folder(&nfc(path))), "{path}");
+            assert_eq!(r.files.path_of(id), nfc(path));
+            assert_eq!(r.files.folded(id), fold(path));
+            assert_eq!(
+                r.files.folded_folder(id),
+                fold(folder(&nfc(path))),
+                "{path}"
+            );
             count += 1;
         }
         assert_eq!(count, RESOLVER_CHUNK + 13);
