@@ -341,3 +341,51 @@ fn browsing_every_hostile_note_changes_nothing() {
         "browsing changed the vault"
     );
 }
+
+/// The first frame's listing (`Vault::scan`) is in path order, notes, attachments and the walk's
+/// diagnostics alike, whatever order the folder lists its entries in: the walk does not sort
+/// (every caller does), so a dozen names written out of order must still come back sorted, and
+/// the same as a full load gives.
+#[test]
+fn the_first_frames_listing_is_in_path_order_whatever_the_folder_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = dir.path();
+    let names = ["m", "c", "x", "a", "q", "f", "z", "b", "k", "e", "t", "h"];
+    for n in names {
+        write(r, format!("{n}/note {n}.md"), format!("# {n}\n"));
+        write(r, format!("{n}.md"), "text\n");
+        write(r, format!("files/{n}.png"), "png");
+        symlink(
+            r.join(format!("nowhere-{n}")),
+            r.join(format!("dangling-{n}.md")),
+        )
+        .expect("symlink");
+    }
+    let scan = Vault::scan(r, &Default::default()).expect("scan");
+    let load = Vault::load(r).expect("load");
+    let notes = |v: &Vault| v.notes.iter().map(|n| n.path.clone()).collect::<Vec<_>>();
+    let files = |v: &Vault| {
+        v.attachments
+            .iter()
+            .map(|a| a.path.clone())
+            .collect::<Vec<_>>()
+    };
+    let problems = |v: &Vault| {
+        v.diagnostics
+            .iter()
+            .map(|d| (d.path.clone(), d.kind))
+            .collect::<Vec<_>>()
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(notes(&scan).len(), 2 * names.len());
+    assert_eq!(notes(&scan), sorted(notes(&scan)));
+    assert_eq!(files(&scan), sorted(files(&scan)));
+    assert_eq!(problems(&scan).len(), names.len());
+    assert!(problems(&scan).windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(notes(&scan), notes(&load));
+    assert_eq!(files(&scan), files(&load));
+    assert_eq!(problems(&scan), problems(&load));
+}
