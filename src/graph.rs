@@ -371,6 +371,18 @@ struct FileTable {
 }
 
 impl FileTable {
+    /// An empty table with room for `files` files whose paths take `bytes` bytes.
+    fn with_capacity(files: usize, bytes: usize) -> FileTable {
+        FileTable {
+            entries: Vec::with_capacity(files),
+            arena: String::with_capacity(bytes),
+            name_ranges: Vec::with_capacity(files),
+            names: String::with_capacity(bytes),
+            folder_lens: Vec::with_capacity(files),
+            dotless_names: false,
+        }
+    }
+
     /// Adds a file whose vault path in NFC is `nfc`, and returns its folded path.
     fn push(&mut self, nfc: &str, file: FileRef) -> &str {
         let start = self.names.len() as u32;
@@ -451,10 +463,11 @@ struct ResolverPart {
 impl ResolverPart {
     /// Indexes `files`, the first of which has id `first`.
     fn of(files: &[(&str, FileRef)], first: usize) -> ResolverPart {
-        let mut p = ResolverPart::default();
-        p.files.entries.reserve(files.len());
-        p.files.name_ranges.reserve(files.len());
-        p.files.folder_lens.reserve(files.len());
+        let bytes = files.iter().map(|(path, _)| path.len()).sum();
+        let mut p = ResolverPart {
+            files: FileTable::with_capacity(files.len(), bytes),
+            ..ResolverPart::default()
+        };
         for (k, &(path, file)) in files.iter().enumerate() {
             let id = (first + k) as u32;
             let folded = p.files.push(&nfc_cow(path), file);
@@ -508,16 +521,11 @@ impl Resolver {
                 )
             },
             || {
-                let mut r = Resolver::default();
-                r.files.entries.reserve(files.len());
-                r.files.name_ranges.reserve(files.len());
-                r.files.folder_lens.reserve(files.len());
-                r.files
-                    .arena
-                    .reserve(parts.iter().map(|p| p.files.arena.len()).sum());
-                r.files
-                    .names
-                    .reserve(parts.iter().map(|p| p.files.names.len()).sum());
+                let bytes = parts.iter().map(|p| p.files.arena.len()).sum();
+                let mut r = Resolver {
+                    files: FileTable::with_capacity(files.len(), bytes),
+                    ..Resolver::default()
+                };
                 for p in parts {
                     r.files.append(p.files);
                 }
@@ -817,34 +825,14 @@ impl Graph {
 
         // Backlinks, unresolved targets and tags do not depend on each other: build them side by side.
         let backlinks_of = || {
-            // Every link resolved to a note is a backlink of it, but `[[#Heading]]` within its own
-            // note (decision 7): only a link resolved to its own note needs its text read.
-            let is_backlink = |source: usize, link: usize, target: usize| {
-                target != source || !vault.notes[source].parsed.links[link].target().is_empty()
-            };
+            // Counted first, so that each list is allocated once.
             let mut counts = vec![0u32; vault.notes.len()];
-            for (i, res) in resolutions.iter().enumerate() {
-                for (j, r) in res.iter().enumerate() {
-                    if let Resolution::Note { note: t, .. } = *r {
-                        if is_backlink(i, j, t) {
-                            counts[t] += 1;
-                        }
-                    }
-                }
-            }
+            each_backlink(vault, &resolutions, |t, _| counts[t] += 1);
             let mut backlinks: Vec<Vec<LinkRef>> = counts
                 .iter()
                 .map(|&c| Vec::with_capacity(c as usize))
                 .collect();
-            for (i, res) in resolutions.iter().enumerate() {
-                for (j, r) in res.iter().enumerate() {
-                    if let Resolution::Note { note: t, .. } = *r {
-                        if is_backlink(i, j, t) {
-                            backlinks[t].push(LinkRef { note: i, link: j });
-                        }
-                    }
-                }
-            }
+            each_backlink(vault, &resolutions, |t, l| backlinks[t].push(l));
             backlinks
         };
         let unresolved_of = || {
@@ -979,6 +967,24 @@ impl<'v> Memo<'v> {
             lock().insert(target, found);
         }
         found
+    }
+}
+
+/// Calls `f(target, link)` for every backlink: every link resolved to a note, but `[[#Heading]]`
+/// within its own note (decision 7). Only a link resolved to its own note needs its text read.
+fn each_backlink(
+    vault: &Vault,
+    resolutions: &[Vec<Resolution>],
+    mut f: impl FnMut(usize, LinkRef),
+) {
+    for (i, res) in resolutions.iter().enumerate() {
+        for (j, r) in res.iter().enumerate() {
+            if let Resolution::Note { note: t, .. } = *r {
+                if t != i || !vault.notes[i].parsed.links[j].target().is_empty() {
+                    f(t, LinkRef { note: i, link: j });
+                }
+            }
+        }
     }
 }
 
