@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::markdown::{heading_matches, normalize_heading, Heading, Link, Subpath};
-use crate::vault::{strip_md, Note, Vault};
+use crate::vault::{lowercase_tag, strip_md, Note, Vault};
 
 /// A file a link can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -900,13 +900,7 @@ fn tags_of(vault: &Vault) -> BTreeMap<String, TagInfo> {
     for (i, note) in vault.notes.iter().enumerate() {
         for t in &note.tags {
             // Most tags are written in lowercase already: look them up without a copy.
-            let key: Cow<str> = if !t.is_ascii() {
-                Cow::Owned(t.to_lowercase())
-            } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(t.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(t)
-            };
+            let key = lowercase_tag(t);
             let info = match tags.get_mut(key.as_ref()) {
                 Some(info) => info,
                 None => tags.entry(key.into_owned()).or_insert_with(|| TagInfo {

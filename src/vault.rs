@@ -1106,8 +1106,8 @@ pub fn build_note(
     }
 }
 
-/// A tag lowercased for comparison (R37), borrowed when it is lowercase already.
-fn lowercase_tag(t: &str) -> std::borrow::Cow<'_, str> {
+/// A tag lowercased for comparison (R37), borrowed when it is lowercase already, as most are.
+pub fn lowercase_tag(t: &str) -> std::borrow::Cow<'_, str> {
     if !t.is_ascii() {
         t.to_lowercase().into()
     } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
