@@ -437,24 +437,27 @@ impl Vault {
             };
             return Ok((vault, None));
         }
-        let (found, diagnostics) = walk(root);
-        let mut notes = Vec::new();
-        let mut attachments = Vec::new();
-        for f in &found {
-            if f.note {
-                notes.push(Note {
-                    skipped: false,
-                    ..empty_note(f.clone(), 0, None)
-                });
-            } else {
-                attachments.push(Attachment {
-                    path: f.rel.clone(),
-                    size: 0,
-                });
-            }
-        }
-        notes.sort_by(|a, b| a.path.cmp(&b.path));
-        attachments.sort_by(|a, b| a.path.cmp(&b.path));
+        let (mut found, diagnostics) = walk(root);
+        // The files in path order once, on all cores, and the listing made from them in that
+        // order: sorting the notes themselves moved 280 bytes a note on one core. Paths are
+        // unique, so an unstable sort gives the one order. The load takes them in this order too.
+        found.par_sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+        let notes: Vec<Note> = found
+            .par_iter()
+            .filter(|f| f.note)
+            .map(|f| Note {
+                skipped: false,
+                ..empty_note(f.clone(), 0, None)
+            })
+            .collect();
+        let attachments: Vec<Attachment> = found
+            .iter()
+            .filter(|f| !f.note)
+            .map(|f| Attachment {
+                path: f.rel.clone(),
+                size: 0,
+            })
+            .collect();
         let vault = Vault {
             root: root.to_path_buf(),
             notes,
