@@ -221,208 +221,6 @@ enum Item {
     Attachment(Attachment),
 }
 
-/// A vault's files found and put in path order, not yet read: from [`Vault::plan`]. Each note's
-/// index in the loaded vault is its index in [`Plan::note_paths`], unless a note cannot be read
-/// ([`Plan::load`] says so).
-pub struct Plan {
-    root: PathBuf,
-    started: Instant,
-    scan_start: SystemTime,
-    place: Option<(PathBuf, PathBuf)>,
-    cached: Result<Option<Cache>, cache::CacheProblem>,
-    /// Markdown files, in path order.
-    notes: Vec<Found>,
-    /// Other files, in path order.
-    attachments: Vec<Found>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl Plan {
-    /// Reads the index cache (when `place` is given and holds one) while the folder is walked,
-    /// unless `walk` is given, and sorts what was found.
-    fn make(
-        root: &Path,
-        place: Option<(PathBuf, PathBuf)>,
-        walk: Option<Walk>,
-        started: Instant,
-        scan_start: SystemTime,
-    ) -> Plan {
-        // Reading the cache and walking the folder do not depend on each other.
-        let (cached, (mut found, diagnostics)) = rayon::join(
-            || match &place {
-                Some((canonical, file)) if file.exists() => Cache::read(file, canonical),
-                _ => Ok(None),
-            },
-            || match walk {
-                Some(w) => (w.found, w.diagnostics),
-                None => self::walk(root),
-            },
-        );
-        // A walk kept by the scan is in this order already: then the sort only checks it.
-        found.par_sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
-        let (notes, attachments) = found.into_iter().partition(|f| f.note);
-        Plan {
-            root: root.to_path_buf(),
-            started,
-            scan_start,
-            place,
-            cached,
-            notes,
-            attachments,
-            diagnostics,
-        }
-    }
-
-    /// The vault paths of the notes, in the order they will have in the vault.
-    pub fn note_paths(&self) -> Vec<&str> {
-        self.notes.iter().map(|f| f.rel.as_str()).collect()
-    }
-
-    /// The vault paths of the attachments, in the order they will have in the vault.
-    pub fn attachment_paths(&self) -> Vec<&str> {
-        self.attachments.iter().map(|f| f.rel.as_str()).collect()
-    }
-
-    /// Reads and parses every note on all cores, as [`Vault::load_with`] does, and calls
-    /// `each(index, note)` for each note on the thread that built it, right after: while the note
-    /// is still in the processor's cache. `index` is the note's index in [`Plan::note_paths`].
-    ///
-    /// Returns the vault, what `each` gave for each of its notes (in vault order), and whether
-    /// every planned note is in the vault at its planned index: a note that cannot be read is left
-    /// out, and the notes after it move up by one.
-    pub fn load<R: Send>(self, each: impl Fn(usize, &Note) -> R + Sync) -> (Vault, Vec<R>, bool) {
-        let cache = self.cached.as_ref().ok().and_then(Option::as_ref);
-        let (loaded, attachments): (Vec<(Item, Option<R>)>, Vec<Attachment>) = rayon::join(
-            || {
-                self.notes
-                    .into_par_iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let item = load_file(f, cache);
-                        let r = match &item {
-                            Item::Note(n, _) => Some(each(i, &n.0)),
-                            _ => None,
-                        };
-                        (item, r)
-                    })
-                    .collect()
-            },
-            || {
-                self.attachments
-                    .into_par_iter()
-                    .map(|f| match load_file(f, None) {
-                        Item::Attachment(a) => a,
-                        _ => unreachable!("a file that is not Markdown loads as an attachment"),
-                    })
-                    .collect()
-            },
-        );
-        let mut notes = Vec::with_capacity(loaded.len());
-        let mut results = Vec::with_capacity(loaded.len());
-        let mut diagnostics = self.diagnostics;
-        let mut reused = 0;
-        let mut complete = true;
-        for (item, r) in loaded {
-            match (item, r) {
-                (Item::Note(n, hit), Some(r)) => {
-                    reused += usize::from(hit);
-                    notes.push(n);
-                    results.push(r);
-                }
-                (Item::Unreadable(d), _) => {
-                    complete = false;
-                    diagnostics.push(d);
-                }
-                _ => unreachable!("`each` runs on every note loaded"),
-            }
-        }
-        let parts = Parts {
-            root: &self.root,
-            started: self.started,
-            scan_start: self.scan_start,
-            place: self.place,
-            cached: self.cached,
-            notes,
-            reused,
-            attachments,
-            diagnostics,
-        };
-        (parts.assemble(), results, complete)
-    }
-}
-
-/// What a load found, before it is put together into a [`Vault`].
-struct Parts<'a> {
-    root: &'a Path,
-    started: Instant,
-    scan_start: SystemTime,
-    /// The canonical vault path and the index cache file, when the cache is on.
-    place: Option<(PathBuf, PathBuf)>,
-    cached: Result<Option<Cache>, cache::CacheProblem>,
-    /// In path order. Boxed as the load made them: unboxed on all cores at the end.
-    #[allow(clippy::vec_box)]
-    notes: Vec<Box<LoadedNote>>,
-    /// How many of `notes` came from the index cache.
-    reused: usize,
-    /// In path order.
-    attachments: Vec<Attachment>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl Parts<'_> {
-    /// The vault, after writing the index cache when it is on and anything changed.
-    fn assemble(self) -> Vault {
-        let mut report = CacheReport {
-            reused: self.reused,
-            parsed: self.notes.len() - self.reused,
-            ..CacheReport::default()
-        };
-        report.status = match (&self.place, &self.cached) {
-            (None, _) => CacheStatus::Off,
-            (Some(_), Ok(None)) => CacheStatus::Missing,
-            (Some(_), Ok(Some(_))) => CacheStatus::Used,
-            (Some(_), Err(p)) => CacheStatus::Rejected(p.clone()),
-        };
-        let cache_len = self
-            .cached
-            .as_ref()
-            .map_or(0, |c| c.as_ref().map_or(0, Cache::len));
-        drop(self.cached);
-        let notes = self.notes;
-        if let Some((canonical, file)) = &self.place {
-            report.file = Some(file.clone());
-            let changed = report.parsed > 0 || report.reused != cache_len;
-            if changed || !matches!(report.status, CacheStatus::Used) {
-                let entries: Vec<(&Note, &[Diagnostic])> =
-                    notes.iter().map(|n| (&n.0, n.1.as_slice())).collect();
-                match cache::write(file, canonical, self.scan_start, &entries) {
-                    Ok(()) => report.written = true,
-                    Err(e) => report.write_error = Some(e.to_string()),
-                }
-            }
-        }
-        // Each box is freed as its note moves out, on all cores: the notes are never held twice.
-        let (vault_notes, note_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
-            notes.into_par_iter().map(|loaded| *loaded).unzip();
-        let mut diagnostics = self.diagnostics;
-        diagnostics.extend(note_diagnostics.into_iter().flatten());
-        let pack = self
-            .place
-            .map(|(canonical, file)| textpack::Slot::new(canonical, &file))
-            .unwrap_or_default();
-        Vault {
-            root: self.root.to_path_buf(),
-            notes: vault_notes,
-            attachments: self.attachments,
-            diagnostics: sorted_diagnostics(diagnostics),
-            load_time: self.started.elapsed(),
-            cache: report,
-            memory: Vec::new(),
-            pack,
-        }
-    }
-}
-
 fn is_markdown(name: &str) -> bool {
     name.rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"))
@@ -488,58 +286,102 @@ impl Vault {
         let started = Instant::now();
         let scan_start = SystemTime::now();
         check_root(root)?;
+
+        let mut report = CacheReport::default();
         let place = options.cache.then(|| cache_place(root, options)).flatten();
-        if walk.is_some() || place.as_ref().is_some_and(|(_, file)| file.exists()) {
-            let plan = Plan::make(root, place, walk, started, scan_start);
-            return Ok(plan.load(|_, _| ()).0);
-        }
-        // No cache to read and no walk made yet: the notes are read and parsed on all cores as
-        // the walk finds them.
-        let items: Vec<Item> = walk_iter(root, root)
-            .par_bridge()
-            .map(|f| match f {
-                Ok(f) => load_file(f, None),
-                Err(d) => Item::Unreadable(d),
-            })
-            .collect();
+        let cache_file = place.as_ref().map(|(_, file)| file).filter(|f| f.exists());
+        let (cached, items, mut diagnostics) = match (walk, cache_file) {
+            // No cache to read and no walk made yet: the notes are read and parsed on all cores
+            // as the walk finds them.
+            (None, None) => {
+                let items = walk_iter(root, root)
+                    .par_bridge()
+                    .map(|f| match f {
+                        Ok(f) => load_file(f, None),
+                        Err(d) => Item::Unreadable(d),
+                    })
+                    .collect();
+                (Ok(None), items, Vec::new())
+            }
+            (walk, _) => {
+                // Reading the cache and walking the folder do not depend on each other.
+                let (cached, (found, diagnostics)) = rayon::join(
+                    || match &place {
+                        Some((canonical, file)) => Cache::read(file, canonical),
+                        None => Ok(None),
+                    },
+                    || match walk {
+                        Some(w) => (w.found, w.diagnostics),
+                        None => self::walk(root),
+                    },
+                );
+                let items: Vec<Item> = found
+                    .into_par_iter()
+                    .map(|f| load_file(f, cached.as_ref().ok().and_then(Option::as_ref)))
+                    .collect();
+                (cached, items, diagnostics)
+            }
+        };
+        report.status = match (&place, &cached) {
+            (None, _) => CacheStatus::Off,
+            (Some(_), Ok(None)) => CacheStatus::Missing,
+            (Some(_), Ok(Some(_))) => CacheStatus::Used,
+            (Some(_), Err(p)) => CacheStatus::Rejected(p.clone()),
+        };
+        let cached = cached.unwrap_or(None);
+        let cache_len = cached.as_ref().map_or(0, Cache::len);
+        drop(cached);
+        // Boxed until sorted: sorting moves eight bytes a note rather than the whole note.
         let mut notes: Vec<Box<LoadedNote>> = Vec::with_capacity(items.len());
         let mut attachments = Vec::new();
-        let mut diagnostics = Vec::new();
         for item in items {
             match item {
-                Item::Note(n, _) => notes.push(n),
+                Item::Note(n, reused) => {
+                    if reused {
+                        report.reused += 1;
+                    } else {
+                        report.parsed += 1;
+                    }
+                    notes.push(n);
+                }
                 Item::Unreadable(d) => diagnostics.push(d),
                 Item::Attachment(a) => attachments.push(a),
             }
         }
+        let notes = sorted_by_path(notes);
         attachments.sort_by(|a, b| a.path.cmp(&b.path));
-        let parts = Parts {
-            root,
-            started,
-            scan_start,
-            place,
-            cached: Ok(None),
-            notes: sorted_by_path(notes),
-            reused: 0,
+
+        if let Some((canonical, file)) = &place {
+            report.file = Some(file.clone());
+            let changed = report.parsed > 0 || report.reused != cache_len;
+            if changed || !matches!(report.status, CacheStatus::Used) {
+                let entries: Vec<(&Note, &[Diagnostic])> =
+                    notes.iter().map(|n| (&n.0, n.1.as_slice())).collect();
+                match cache::write(file, canonical, scan_start, &entries) {
+                    Ok(()) => report.written = true,
+                    Err(e) => report.write_error = Some(e.to_string()),
+                }
+            }
+        }
+
+        // Each box is freed as its note moves out, on all cores: the notes are never held twice.
+        let (vault_notes, note_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
+            notes.into_par_iter().map(|loaded| *loaded).unzip();
+        diagnostics.extend(note_diagnostics.into_iter().flatten());
+        let diagnostics = sorted_diagnostics(diagnostics);
+        let pack = place
+            .map(|(canonical, file)| textpack::Slot::new(canonical, &file))
+            .unwrap_or_default();
+        Ok(Vault {
+            root: root.to_path_buf(),
+            notes: vault_notes,
             attachments,
             diagnostics,
-        };
-        Ok(parts.assemble())
-    }
-
-    /// Walks the vault at `root` (or takes `walk`, as [`Vault::load_walked`] does) and puts its
-    /// files in path order, without reading any: each note's index in the vault is then known
-    /// before it is read ([`Plan::load`]). Errors as [`Vault::load_with`].
-    pub fn plan(
-        root: &Path,
-        options: &LoadOptions,
-        walk: Option<Walk>,
-    ) -> Result<Plan, VaultError> {
-        let started = Instant::now();
-        let scan_start = SystemTime::now();
-        check_root(root)?;
-        let place = options.cache.then(|| cache_place(root, options)).flatten();
-        Ok(Plan::make(root, place, walk, started, scan_start))
+            load_time: started.elapsed(),
+            cache: report,
+            memory: Vec::new(),
+            pack,
+        })
     }
 
     /// The notes (vault path, title) listed by the index cache of the vault at `root`, read from the
