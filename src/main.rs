@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Instant, SystemTime};
 
 use clap::Parser;
@@ -166,18 +166,23 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
             let ready = Vault::load_walked(&dir, &options, walk)
                 .map(|v| Box::new(app::Prepared::without_matcher_of(v)))
                 .map_err(|e| e.to_string());
-            // The watcher and the text pack come after the graph is handed over, so they do not
-            // compete with it for the cores. The watcher then catches up with what changed while
-            // the vault was read; searches read the pack once it is there.
-            let (pack, baseline) = match &ready {
-                Ok(p) => (
-                    textpack::PlannedRefresh::of(&p.loaded.vault),
-                    watch.then(|| Baseline::of(&p.loaded.vault, started)),
-                ),
-                Err(_) => (None, None),
-            };
+            let shared = ready.as_ref().ok().map(|p| Arc::clone(&p.loaded));
             // The browser may have quit already; then nobody listens.
             let _ = tx.send(Startup::Loaded(ready));
+            // What the watcher and the text pack need is taken from the vault once the graph is on
+            // its way to the screen (it takes tens of milliseconds at 50,000 notes). Neither
+            // competes with the graph for the cores. The watcher then catches up with what changed
+            // while the vault was read; searches read the pack once it is there.
+            let (pack, baseline) = match &shared {
+                Some(l) => (
+                    textpack::PlannedRefresh::of(&l.vault),
+                    watch.then(|| Baseline::of(&l.vault, started)),
+                ),
+                None => (None, None),
+            };
+            // Let go of the vault before the watcher starts: the browser applies the changes it
+            // reports in place only to a vault no other thread holds.
+            drop(shared);
             if let Some(baseline) = baseline {
                 let _ = tx.send(Startup::Watcher(start_watcher(&dir, Some(&baseline))));
             }

@@ -92,8 +92,10 @@ pub fn accepts_plus_line(editor: &str) -> bool {
 /// its title order, which take a while on a large vault and so are built where the vault was (a
 /// rebuild's thread, a loader's), not on the UI thread. See [`App::swap_in`].
 pub struct Prepared {
-    /// The vault and graph.
-    pub loaded: Loaded,
+    /// The vault and graph, shared so that the thread that made them may still read them after
+    /// handing them over (as the loader does, for the watcher and the text pack). The browser
+    /// changes a vault in place only when it holds it alone.
+    pub loaded: Arc<Loaded>,
     /// `None` from [`Prepared::without_matcher`].
     pub(crate) matcher: Option<Matcher>,
     pub(crate) labels: Vec<(String, Option<String>)>,
@@ -116,7 +118,7 @@ impl Prepared {
         let labels = list_labels(&loaded.vault.notes);
         let title_rank = title_rank(&loaded.vault.notes);
         Prepared {
-            loaded,
+            loaded: Arc::new(loaded),
             matcher: None,
             labels,
             title_rank,
@@ -132,7 +134,7 @@ impl Prepared {
             || rayon::join(|| list_labels(&vault.notes), || title_rank(&vault.notes)),
         );
         Prepared {
-            loaded: Loaded { vault, graph },
+            loaded: Arc::new(Loaded { vault, graph }),
             matcher: None,
             labels,
             title_rank,
@@ -208,7 +210,7 @@ impl App {
             labels,
             title_rank,
         } = prepared;
-        let new = Arc::new(loaded);
+        let new = loaded;
         let old = std::mem::replace(&mut self.loaded, Arc::clone(&new));
         let table = remap_by_path(&old, &new);
         let remap = |i: usize| -> Option<usize> { table.get(i).copied().flatten() };
