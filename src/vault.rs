@@ -289,39 +289,23 @@ impl Vault {
 
         let mut report = CacheReport::default();
         let place = options.cache.then(|| cache_place(root, options)).flatten();
-        let cache_file = place.as_ref().map(|(_, file)| file).filter(|f| f.exists());
-        let (cached, items, mut diagnostics) = match (walk, cache_file) {
-            // No cache to read and no walk made yet: the notes are read and parsed on all cores
-            // as the walk finds them.
-            (None, None) => {
-                let items = walk_iter(root, root)
-                    .par_bridge()
-                    .map(|f| match f {
-                        Ok(f) => load_file(f, None),
-                        Err(d) => Item::Unreadable(d),
-                    })
-                    .collect();
-                (Ok(None), items, Vec::new())
-            }
-            (walk, _) => {
-                // Reading the cache and walking the folder do not depend on each other.
-                let (cached, (found, diagnostics)) = rayon::join(
-                    || match &place {
-                        Some((canonical, file)) => Cache::read(file, canonical),
-                        None => Ok(None),
-                    },
-                    || match walk {
-                        Some(w) => (w.found, w.diagnostics),
-                        None => self::walk(root),
-                    },
-                );
-                let items: Vec<Item> = found
-                    .into_par_iter()
-                    .map(|f| load_file(f, cached.as_ref().ok().and_then(Option::as_ref)))
-                    .collect();
-                (cached, items, diagnostics)
-            }
-        };
+        // Reading the cache and walking the folder do not depend on each other. The walk is
+        // finished before any note is read: reading notes as the walk found them (rayon's
+        // `par_bridge`) kept the threads waiting on the walker and on each other, and took longer.
+        let (cached, (found, mut diagnostics)) = rayon::join(
+            || match &place {
+                Some((canonical, file)) => Cache::read(file, canonical),
+                None => Ok(None),
+            },
+            || match walk {
+                Some(w) => (w.found, w.diagnostics),
+                None => self::walk(root),
+            },
+        );
+        let items: Vec<Item> = found
+            .into_par_iter()
+            .map(|f| load_file(f, cached.as_ref().ok().and_then(Option::as_ref)))
+            .collect();
         report.status = match (&place, &cached) {
             (None, _) => CacheStatus::Off,
             (Some(_), Ok(None)) => CacheStatus::Missing,
@@ -780,14 +764,12 @@ fn walk_from(root: &Path, start: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
 }
 
 /// The files under `start` (a folder inside the vault at `root`) in walk order, and a diagnostic
-/// for each entry that could not be walked, as they are found: a load can read the first notes
-/// while the walk goes on.
+/// for each entry that could not be walked, as they are found.
 fn walk_iter<'a>(
     root: &'a Path,
     start: &Path,
 ) -> impl Iterator<Item = Result<Found, Diagnostic>> + 'a {
-    // Not sorted: every caller puts what it found in path order, and sorting each folder's
-    // entries on the walking thread held back the notes read as they are found.
+    // Not sorted: every caller puts what it found in path order.
     walkdir::WalkDir::new(start)
         .follow_links(true)
         .into_iter()
