@@ -822,6 +822,8 @@ fn walk_from(root: &Path, start: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
     walked.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The walk's results, whatever another task's panic left in them: a walk that panicked is lost
+/// with its thread's load anyway.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
