@@ -205,12 +205,11 @@ impl App {
     /// ([`Prepared::new`]): what is left for the UI thread is linear and quick.
     pub fn swap_in(&mut self, prepared: Prepared) {
         let Prepared {
-            loaded,
+            loaded: new,
             matcher,
             labels,
             title_rank,
         } = prepared;
-        let new = loaded;
         let old = std::mem::replace(&mut self.loaded, Arc::clone(&new));
         let table = remap_by_path(&old, &new);
         let remap = |i: usize| -> Option<usize> { table.get(i).copied().flatten() };
