@@ -591,3 +591,24 @@ fn the_browser_shows_a_note_created_on_disk_unless_told_not_to_watch() {
         assert!(s.finish());
     }
 }
+
+/// The vault loaded behind the first frame is handed to the browser, and the watcher that starts
+/// after it applies an edit to a note already there (its new title reaches the list).
+#[test]
+fn a_note_edited_after_the_load_shows_its_new_title() {
+    let dir = edit_vault();
+    let vault = dir.path().to_string_lossy().into_owned();
+    let mut s = Session::start(&[&vault], 100, 30);
+    // "Alpha" is the note's H1: the list shows it only once the load has been taken in.
+    s.wait_for("the loaded titles", |s| {
+        s.contains("Alpha") && s.contains("Other")
+    });
+    std::fs::write(
+        dir.path().join("a.md"),
+        "# Alpha renamed\n\nsome text of alpha\n",
+    )
+    .expect("write");
+    s.wait_for("the new title in the list", |s| s.contains("Alpha renamed"));
+    s.send("q");
+    assert!(s.finish());
+}
