@@ -534,7 +534,6 @@ impl Vault {
     /// with one `read` call instead of `fs::read`'s several, which matters where system calls are
     /// slow. The text pack is not looked at: for many notes, [`Vault::texts`] is faster.
     pub fn read_into(&self, note: usize, buf: &mut Vec<u8>) -> Result<(), ReadError> {
-        use std::io::Read;
         buf.clear();
         let n = &self.notes[note];
         if n.skipped {
@@ -549,24 +548,8 @@ impl Vault {
             source,
         };
         let mut file = fs::File::open(&n.file).map_err(err)?;
-        // One byte more than the size seen at load time: a short read is the end of the file, a
-        // full one means it grew, and the rest is read as usual.
-        let want = usize::try_from(n.size).unwrap_or(0).saturating_add(1);
-        buf.resize(want, 0);
-        let mut got = 0;
-        loop {
-            match file.read(&mut buf[got..]) {
-                Ok(0) => break,
-                Ok(k) => got += k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(err(e)),
-            }
-            if got < buf.len() {
-                break;
-            }
-            buf.resize(buf.len() * 2, 0);
-        }
-        buf.truncate(got);
+        let expected = usize::try_from(n.size).unwrap_or(0);
+        read_file_into(&mut file, expected, buf).map_err(err)?;
         if memchr::memchr(0, buf).is_some() {
             buf.clear();
         }
@@ -1060,11 +1043,17 @@ fn read_note(found: Found) -> Result<LoadedNote, Diagnostic> {
     })
 }
 
-/// Reads what is left of `file` into `buf` (emptied first), expecting `expected` bytes: into room
-/// for one byte more, until a read returns nothing, as `Read::read_to_end` does. But
-/// `read_to_end` on a `File` first asks the file for its size and position (`statx`, `lseek`),
-/// which the caller has just read: two system calls a note more.
-fn read_file_into(file: &mut fs::File, expected: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+/// Reads what is left of `file` into `buf` (emptied first), expecting `expected` bytes, into room
+/// for one byte more. `Read::read_to_end` on a `File` first asks the file for its size and position
+/// (`statx`, `lseek`), which the caller has just read, and reads again after the last byte to see
+/// nothing come: three system calls a note more than the one read that, asked for a byte more than
+/// the file was measured at, brings exactly that many. Any other count reads on until a read
+/// brings nothing, as `read_to_end` does.
+fn read_file_into(
+    file: &mut impl Read,
+    expected: usize,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
     buf.clear();
     buf.resize(expected + 1, 0);
     let mut filled = 0;
@@ -1076,7 +1065,13 @@ fn read_file_into(file: &mut fs::File, expected: usize, buf: &mut Vec<u8>) -> st
         }
         match file.read(&mut buf[filled..]) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            Ok(n) => {
+                filled += n;
+                if filled == expected {
+                    // Short of the room by the one byte: the file ends where it was measured.
+                    break;
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -1417,6 +1412,47 @@ mod tests {
         fs::write(&path, "").unwrap();
         read_file_into(&mut fs::File::open(&path).unwrap(), 0, &mut buf).unwrap();
         assert!(buf.is_empty());
+    }
+
+    /// A file's bytes handed out `chunk` at a time, counting the reads asked of it.
+    struct Counted<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+        reads: usize,
+    }
+
+    impl Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.reads += 1;
+            let n = buf.len().min(self.chunk).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_of_the_size_it_was_measured_at_is_read_in_one_call() {
+        let text = b"# A note\n\nwith [[links]].\n".repeat(100);
+        let mut buf = Vec::new();
+        let mut file = Counted {
+            bytes: &text,
+            chunk: usize::MAX,
+            reads: 0,
+        };
+        read_file_into(&mut file, text.len(), &mut buf).unwrap();
+        assert!(buf == text, "the note read whole");
+        assert_eq!(file.reads, 1, "one read, none after the last byte");
+        // Reads that bring less than asked (a network file system may) go on to the end.
+        for expected in [text.len(), text.len() - 1, text.len() + 7] {
+            let mut file = Counted {
+                bytes: &text,
+                chunk: 100,
+                reads: 0,
+            };
+            read_file_into(&mut file, expected, &mut buf).unwrap();
+            assert!(buf == text, "read whole, expecting {expected} bytes");
+        }
     }
 
     #[test]
