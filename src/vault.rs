@@ -1049,11 +1049,7 @@ fn read_note(found: Found) -> Result<LoadedNote, Diagnostic> {
 /// nothing come: three system calls a note more than the one read that, asked for a byte more than
 /// the file was measured at, brings exactly that many. Any other count reads on until a read
 /// brings nothing, as `read_to_end` does.
-fn read_file_into(
-    file: &mut impl Read,
-    expected: usize,
-    buf: &mut Vec<u8>,
-) -> std::io::Result<()> {
+fn read_file_into(file: &mut impl Read, expected: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
     buf.clear();
     buf.resize(expected + 1, 0);
     let mut filled = 0;
