@@ -1666,3 +1666,26 @@ fn autolink(s: &[u8]) -> Option<usize> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_at_a_time_search_stops_at_exactly_the_bytes_it_names() {
+        let wanted = |b: u8| matches!(b, b'!'..=b'$' | b'<' | b'['..=b'`');
+        // Every byte value at every place in a word, in the word loop and in the tail after it.
+        for b in 0..=255u8 {
+            for at in 0..19 {
+                let mut bytes = vec![b'a'; 19];
+                bytes[at] = b;
+                let found = next_candidate(&bytes, 0, bytes.len());
+                let want = if wanted(b) { at } else { bytes.len() };
+                assert_eq!(found, want, "byte {b:#04x} at {at}");
+            }
+        }
+        // A byte with its high bit set (UTF-8) beside a wanted one does not hide it.
+        let text = "é[[x]]".as_bytes();
+        assert_eq!(next_candidate(text, 0, text.len()), 2);
+    }
+}
