@@ -555,8 +555,7 @@ impl App {
     /// A browser over a loaded vault, the note list sorted by title.
     pub fn new(loaded: Loaded, opts: Options) -> App {
         // The switcher's index waits until it is first used: not before the first frame.
-        let labels = list_labels(&loaded.vault.notes);
-        let title_rank = live::title_rank(&loaded.vault.notes);
+        let (labels, title_rank) = labels_and_rank(&loaded.vault.notes);
         let mut app = App {
             list: NoteList {
                 order: (0..loaded.vault.notes.len()).collect(),
@@ -889,29 +888,46 @@ impl App {
     }
 }
 
-/// Each note's list label: its title, plus its folder when another note shares the title.
-pub(crate) fn list_labels(notes: &[crate::vault::Note]) -> Vec<(String, Option<String>)> {
+/// Each note's list label (its title, plus its folder when another note shares the title, case
+/// aside) and its rank in the list's order by title (case-insensitive, then path). Both compare
+/// titles without case: each title is lowercased once for the two, made side by side.
+pub(crate) fn labels_and_rank(
+    notes: &[crate::vault::Note],
+) -> (Vec<(String, Option<String>)>, Vec<u32>) {
     use rayon::prelude::*;
     let lower: Vec<String> = notes.par_iter().map(|n| n.title.to_lowercase()).collect();
-    let mut count: HashMap<&str, usize> = HashMap::with_capacity(notes.len());
-    for l in &lower {
-        *count.entry(l.as_str()).or_default() += 1;
-    }
-    notes
-        .par_iter()
-        .zip(&lower)
-        .map(|(n, l)| {
-            let repeated = count.get(l.as_str()).copied().unwrap_or(0) > 1;
-            let folder = repeated.then(|| {
-                if n.folder().is_empty() {
-                    "/".to_string()
-                } else {
-                    sanitize(n.folder()) + "/"
-                }
-            });
-            (sanitize(&n.title), folder)
-        })
-        .collect()
+    let labels = || {
+        let mut count: HashMap<&str, usize> = HashMap::with_capacity(notes.len());
+        for l in &lower {
+            *count.entry(l.as_str()).or_default() += 1;
+        }
+        notes
+            .par_iter()
+            .zip(&lower)
+            .map(|(n, l)| {
+                let repeated = count.get(l.as_str()).copied().unwrap_or(0) > 1;
+                let folder = repeated.then(|| {
+                    if n.folder().is_empty() {
+                        "/".to_string()
+                    } else {
+                        sanitize(n.folder()) + "/"
+                    }
+                });
+                (sanitize(&n.title), folder)
+            })
+            .collect()
+    };
+    let rank = || {
+        // Notes are in path order, so ties on the title fall to the index.
+        let mut order: Vec<usize> = (0..notes.len()).collect();
+        order.par_sort_unstable_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
+        let mut rank = vec![0u32; notes.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
+    };
+    rayon::join(labels, rank)
 }
 
 #[cfg(test)]

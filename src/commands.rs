@@ -125,6 +125,15 @@ impl<'a> LineReader<'a> {
 
 /// Drops control characters so a note's bytes never act as terminal commands.
 pub fn sanitize(s: &str) -> String {
+    // Most text holds no control character (C0, DEL, or C1, which UTF-8 writes as 0xC2 0x80–0x9F):
+    // copied whole rather than a character at a time.
+    let bytes = s.as_bytes();
+    let clean = !bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20 || b == 0x7f || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| *n < 0xa0))
+    });
+    if clean {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| if c == '\t' { ' ' } else { c })
         .filter(|c| !c.is_control())
@@ -609,5 +618,23 @@ mod tests {
             format!("{m}née{r} {m}fox{r}")
         );
         assert_eq!(highlighted("abc", &[]), "abc");
+    }
+
+    #[test]
+    fn sanitize_drops_every_control_character_and_keeps_the_rest() {
+        let slow = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .filter(|c| !c.is_control())
+                .collect()
+        };
+        // Every character from U+0000 to U+00FF, and a few wider ones, each beside text.
+        let wide = ['\u{100}', '\u{2028}', '\u{FEFF}', 'é', '字', '🙂'];
+        for c in (0..=0xffu32).filter_map(char::from_u32).chain(wide) {
+            let s = format!("a{c}b");
+            assert_eq!(sanitize(&s), slow(&s), "U+{:04X}", c as u32);
+        }
+        assert_eq!(sanitize("\u{1b}[31mred\u{85}\u{9f}\tx"), "[31mred x");
+        assert_eq!(sanitize("Sleep and focus"), "Sleep and focus");
     }
 }

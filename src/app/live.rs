@@ -14,9 +14,9 @@ use crate::graph::Graph;
 use crate::live::{self, Applied, Batch, Change, Plan, Watcher};
 use crate::render::Rendered;
 use crate::search::Matcher;
-use crate::vault::{Note, Vault};
+use crate::vault::Vault;
 
-use super::{line_of_row, list_labels, reveal, App, Mode, Page, Request, View};
+use super::{labels_and_rank, line_of_row, reveal, App, Mode, Page, Request, View};
 
 /// Note ids at and above this name notes that vanished while in the view or the history
 /// ([`Ghost`]); real note indices are far below it.
@@ -115,8 +115,7 @@ impl Prepared {
     /// once this is swapped in (or at once, if the switcher is opened first): the graph reaches
     /// the screen sooner.
     pub fn without_matcher(loaded: Loaded) -> Prepared {
-        let labels = list_labels(&loaded.vault.notes);
-        let title_rank = title_rank(&loaded.vault.notes);
+        let (labels, title_rank) = labels_and_rank(&loaded.vault.notes);
         Prepared {
             loaded: Arc::new(loaded),
             matcher: None,
@@ -129,10 +128,8 @@ impl Prepared {
     /// labels and title order are made, which need only the notes and fill the cores the graph's
     /// one-core stretches leave (≈ 40 ms at 50,000 notes off the graph reaching the screen).
     pub fn without_matcher_of(vault: Vault) -> Prepared {
-        let (graph, (labels, title_rank)) = rayon::join(
-            || Graph::build(&vault),
-            || rayon::join(|| list_labels(&vault.notes), || title_rank(&vault.notes)),
-        );
+        let (graph, (labels, title_rank)) =
+            rayon::join(|| Graph::build(&vault), || labels_and_rank(&vault.notes));
         Prepared {
             loaded: Arc::new(Loaded { vault, graph }),
             matcher: None,
@@ -140,20 +137,6 @@ impl Prepared {
             title_rank,
         }
     }
-}
-
-/// Each note's rank in the order by title (case-insensitive, then path).
-pub(super) fn title_rank(notes: &[Note]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..notes.len()).collect();
-    // On all cores: this is on the way to the first frame.
-    rayon::slice::ParallelSliceMut::par_sort_by_cached_key(order.as_mut_slice(), |&i| {
-        (notes[i].title.to_lowercase(), i)
-    });
-    let mut rank = vec![0u32; notes.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    rank
 }
 
 /// For each note of `old`, its index in `new` (by path), by one walk over both sorted lists.
