@@ -554,6 +554,12 @@ struct LineScan {
 /// [`fenced_code_lines`], the lone-`<br>` part of [`prepare`] and block ids in one pass:
 /// a line is in code exactly when a fence is open before it or opens on it.
 fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
+    scan_lines_with(text, body_start, lines, true)
+}
+
+/// [`scan_lines`], with or without (`quick` false, for tests: every line read in full) its quick
+/// path for ordinary lines.
+fn scan_lines_with(text: &str, body_start: usize, lines: &LineIndex, quick: bool) -> LineScan {
     let mut scan = LineScan {
         code: Vec::new(),
         br_lines: Vec::new(),
@@ -573,6 +579,23 @@ fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
         }
         let line = &text[pos..end];
         let line_no = i + 1;
+        // Most lines start with a letter, a digit or a list or heading marker: no fence, no lone
+        // `<br>`, and a block id only if the line ends with a letter, a digit or `-`.
+        let b0 = line.as_bytes()[0];
+        if quick
+            && b0 < 0x80
+            && !matches!(
+                b0,
+                b' ' | b'>' | b'`' | b'~' | b'<' | b'\t' | b'\r' | 0x0b | 0x0c
+            )
+        {
+            if open.is_none() && pos >= body_start && may_end_in_block_id(line) {
+                if let Some(b) = block_id(line, pos, line_no) {
+                    scan.block_ids.push(b);
+                }
+            }
+            continue;
+        }
         let was_open = open.is_some();
         let skip = line
             .bytes()
@@ -609,6 +632,17 @@ fn scan_lines(text: &str, body_start: usize, lines: &LineIndex) -> LineScan {
         scan.code.push(start..text.len());
     }
     scan
+}
+
+/// Whether a line may end in a block id: its last byte before ASCII whitespace is a letter, a
+/// digit, `-` or part of a wider character (which [`block_id`] then looks at, as trimming may
+/// take it).
+fn may_end_in_block_id(line: &str) -> bool {
+    let content = line.trim_end_matches([' ', '\t', '\n', '\r', '\u{b}', '\u{c}']);
+    content
+        .as_bytes()
+        .last()
+        .is_some_and(|&c| c >= 0x80 || c.is_ascii_alphanumeric() || c == b'-')
 }
 
 /// The `^block-id` at the end of one line (R22), if it has one.
@@ -1021,6 +1055,33 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The line scan's quick path for ordinary lines finds the same fences, lone `<br>` lines
+        /// and block ids (R22) as reading every line in full, on notes glued from lines that
+        /// start or end each construct, in and out of code, with and without frontmatter.
+        #[test]
+        fn the_line_scan_quick_path_finds_what_reading_every_line_finds(
+            picks in proptest::collection::vec(0usize..28, 0..40),
+            body_start_line in 0usize..4,
+        ) {
+            const LINES: [&str; 28] = [
+                "text ^abc-1", "text ^abc", "^solo", "[[a]]^x", "- item ^id", "word", "",
+                "```", "````", "~~~", "> ```", "  ~~~ ", "```js", "<br>", " <br/>", "<BR> <br >",
+                "\u{a0}<br>", "\u{a0}^nb", "text ^id\u{a0}", "text ^id\u{2003}", "\t^tab",
+                "# h ^hid", "é ^é", "x ^a\r", "1. ^num", "|a|b| ^t", "text^nospace", "x ^-",
+            ];
+            let text: String = picks.iter().map(|&k| format!("{}\n", LINES[k])).collect();
+            let body_start = text
+                .match_indices('\n')
+                .nth(body_start_line)
+                .map_or(0, |(i, _)| i + 1);
+            let lines = LineIndex::new(&text);
+            let quick = scan_lines(&text, body_start, &lines);
+            let full = scan_lines_with(&text, body_start, &lines, false);
+            proptest::prop_assert_eq!(&quick.code, &full.code, "{:?}", text);
+            proptest::prop_assert_eq!(&quick.br_lines, &full.br_lines, "{:?}", text);
+            proptest::prop_assert_eq!(&quick.block_ids, &full.block_ids, "{:?}", text);
+        }
+
         /// `heading_matches` is `normalize_heading` compared, for any pair of headings (R20).
         #[test]
         fn heading_matches_agrees_with_normalize_heading(
