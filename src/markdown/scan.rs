@@ -637,6 +637,17 @@ impl<'a> Scanner<'a> {
                 }
                 continue;
             }
+            // A line of prose at the top level (led by an ASCII letter, no container, table or raw
+            // block open) is paragraph text, whatever the paragraph's state: nothing below reads
+            // it otherwise, and most of a note's lines are such.
+            if containers.is_empty()
+                && raw.is_none()
+                && table.is_none()
+                && line.first().is_some_and(u8::is_ascii_alphabetic)
+            {
+                self.para.push(this..nl);
+                continue;
+            }
             let mut blank = is_blank(line);
             if br_lines.get(next_br).is_some_and(|r| r.start == this) {
                 next_br += 1;
