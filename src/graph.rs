@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -802,9 +802,7 @@ impl Graph {
                     .links
                     .iter()
                     .map(|l| {
-                        resolve_link_with(vault, i, l, |target, from| {
-                            memo.resolve(&resolver, target, from)
-                        })
+                        resolve_link_with(vault, i, l, |_, from| memo.resolve(&resolver, l, from))
                     })
                     .collect();
                 let keys = note
@@ -931,7 +929,29 @@ type Answer = Option<(FileRef, bool)>;
 /// 50,000 generated notes, 178,000 targets for 722,000 links), so each is looked up once.
 struct Memo<'v> {
     /// By the top bits of the target's hash, so that threads seldom wait on each other.
-    shards: Vec<Mutex<FxMap<&'v str, Answer>>>,
+    shards: Vec<Mutex<FxMap<MemoKey<'v>, Answer>>>,
+}
+
+/// A link target as the memo keeps it: with the hash its link was made with
+/// ([`Link::target_hash`]), so that finding its place in the table does not wait for its text.
+#[derive(Clone, Copy)]
+struct MemoKey<'v> {
+    hash: u32,
+    text: &'v str,
+}
+
+impl PartialEq for MemoKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.text == other.text
+    }
+}
+
+impl Eq for MemoKey<'_> {}
+
+impl Hash for MemoKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from(self.hash));
+    }
 }
 
 impl<'v> Memo<'v> {
@@ -948,17 +968,21 @@ impl<'v> Memo<'v> {
         }
     }
 
-    /// [`Resolver::resolve_path`] for `target` written in the note at vault path `source`.
-    fn resolve(&self, resolver: &Resolver, target: &'v str, source: &str) -> Answer {
-        let shard = &self.shards[(hash_str(target) >> (64 - Self::SHARD_BITS)) as usize];
+    /// [`Resolver::resolve_path`] for `link`'s target written in the note at vault path `source`.
+    fn resolve(&self, resolver: &Resolver, link: &'v Link, source: &str) -> Answer {
+        let key = MemoKey {
+            hash: link.target_hash(),
+            text: link.target(),
+        };
+        let shard = &self.shards[(key.hash >> (32 - Self::SHARD_BITS)) as usize];
         let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(known) = lock().get(target) {
+        if let Some(known) = lock().get(&key) {
             return *known;
         }
         let mut from_source = false;
-        let found = resolver.resolve_path_from(target, source, &mut from_source);
+        let found = resolver.resolve_path_from(key.text, source, &mut from_source);
         if !from_source {
-            lock().insert(target, found);
+            lock().insert(key, found);
         }
         found
     }

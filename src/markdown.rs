@@ -80,9 +80,10 @@ pub struct Link {
     pub line: u32,
     /// The link sits inside a `%%comment%%` (R6): kept in the graph, hidden when rendering.
     pub in_comment: bool,
-    /// Where the target ends in `text`. A `usize`, not a `u32`: alignment pads the struct to the
-    /// same 56 bytes either way, and no length has to be narrowed.
-    target_len: usize,
+    /// Where the target ends in `text` (notes over 64 MiB are not parsed, so it fits).
+    target_len: u32,
+    /// [`Link::target_hash`], made with the link, while its text is in the processor's cache.
+    target_hash: u32,
     /// Whether `text` goes on with a display text: tells a display from none when it is empty.
     has_display: bool,
 }
@@ -106,6 +107,21 @@ impl std::fmt::Debug for Link {
             .field("in_comment", &self.in_comment)
             .finish()
     }
+}
+
+/// The hash [`Link::target_hash`] holds: FxHash (from rustc) over the bytes, its high half.
+fn target_hash(target: &str) -> u32 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = 0;
+    let mut chunks = target.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    (h >> 32) as u32
 }
 
 /// How much of a link's line is kept on each side of it.
@@ -163,7 +179,9 @@ impl Link {
             range,
             line,
             in_comment,
-            target_len: target.len(),
+            // A target longer than 4 GiB (never from a note engram parses) keeps its first 4 GiB.
+            target_len: u32::try_from(target.len()).unwrap_or(0),
+            target_hash: target_hash(target),
             has_display: display.is_some(),
         }
     }
@@ -171,13 +189,20 @@ impl Link {
     /// The target path, trimmed, with a table's trailing `\` removed; empty for `[[#Heading]]`.
     /// For Markdown links it is percent-decoded (R14, R29).
     pub fn target(&self) -> &str {
-        &self.text[..self.target_len]
+        &self.text[..self.target_len as usize]
+    }
+
+    /// A hash of [`Link::target`], for looking the target up without reading its text first: the
+    /// graph's lookups wait on memory, and the hash lets the table's read start at once.
+    pub fn target_hash(&self) -> u32 {
+        self.target_hash
     }
 
     /// The display text after `|` (or a Markdown link's text), trimmed; `None` when absent or when
     /// it draws nothing: empty, or only zero-width characters (R24: show the target instead).
     pub fn display(&self) -> Option<&str> {
-        self.has_display.then(|| &self.text[self.target_len..])
+        self.has_display
+            .then(|| &self.text[self.target_len as usize..])
     }
 
     /// The linktext as the user wrote it, without display text: `target#subpath`.
@@ -1095,6 +1120,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_links_target_hash_is_its_targets_alone() {
+        let link = |target: &str, display: Option<&str>| {
+            Link::new(
+                LinkSyntax::Wiki,
+                target,
+                None,
+                display,
+                false,
+                0..1,
+                1,
+                false,
+            )
+        };
+        let a = link("sleep_and_focus", Some("Sleep"));
+        assert_eq!(a.target_hash(), link("sleep_and_focus", None).target_hash());
+        assert_eq!(a.target_hash(), target_hash("sleep_and_focus"));
+        assert_ne!(
+            a.target_hash(),
+            link("sleep_and_focu", Some("Sleep")).target_hash()
+        );
+        assert_eq!(
+            (a.target(), a.display()),
+            ("sleep_and_focus", Some("Sleep"))
+        );
     }
 
     #[test]
