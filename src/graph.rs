@@ -9,6 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::fxhash::{self, FxHasher};
 use crate::markdown::{heading_matches, normalize_heading, Heading, Link, Subpath};
 use crate::vault::{lowercase_tag, strip_md, Note, Vault};
 
@@ -226,35 +227,6 @@ fn nfc(s: &str) -> String {
     nfc_cow(s).into_owned()
 }
 
-/// FxHash (from rustc): much faster than the default SipHash for the short keys of the name index,
-/// which are vault paths, not input an attacker chooses to collide.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits, which pick the bucket, poorly mixed: fold the high ones in.
-        let h = self.0;
-        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
-    }
-}
-
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn folder(path: &str) -> &str {
@@ -267,9 +239,7 @@ fn suffixes(path: &str) -> impl Iterator<Item = &str> {
 }
 
 fn hash_str(s: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(s.as_bytes());
-    h.finish()
+    fxhash::hash_bytes(s.as_bytes())
 }
 
 /// Whether `name` is one of the `/`-suffixes of `path` ([`suffixes`]).

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod fulltext;
+pub mod fxhash;
 pub mod gen;
 pub mod graph;
 pub mod live;

@@ -109,19 +109,9 @@ impl std::fmt::Debug for Link {
     }
 }
 
-/// The hash [`Link::target_hash`] holds: FxHash (from rustc) over the bytes, its high half.
+/// The hash [`Link::target_hash`] holds: the high half of the target's FxHash.
 fn target_hash(target: &str) -> u32 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let mut h: u64 = 0;
-    let mut chunks = target.as_bytes().chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    (h >> 32) as u32
+    (crate::fxhash::hash_bytes(target.as_bytes()) >> 32) as u32
 }
 
 /// How much of a link's line is kept on each side of it.
