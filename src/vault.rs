@@ -959,16 +959,16 @@ fn by_folder(found: Vec<Found>) -> Vec<Vec<Found>> {
     runs
 }
 
-/// The folder of a run of files ([`by_folder`]), opened when its first note is read: each note is
-/// then opened by its name in it (`openat`). Opening `/a/b/c/note.md` by its whole path looks up
-/// every folder on the way; at 50,000 notes those lookups were ≈ 2% of the load's CPU time.
-#[cfg(unix)]
+/// The folder of a run of files ([`by_folder`]), opened when its first note is read: on Unix each
+/// note is then opened by its name in it (`openat`). Opening `/a/b/c/note.md` by its whole path
+/// looks up every folder on the way; at 50,000 notes those lookups were ≈ 2% of the load's CPU
+/// time. Elsewhere every note is opened by its path.
+#[cfg_attr(not(unix), allow(dead_code))] // read by the Unix `openat` alone
 struct Folder {
     path: PathBuf,
     open: std::cell::OnceCell<Option<fs::File>>,
 }
 
-#[cfg(unix)]
 impl Folder {
     /// The folder of `run`'s files, not opened yet.
     fn of(run: &[Found]) -> Option<Folder> {
@@ -982,33 +982,17 @@ impl Folder {
     /// Opens the file `found` names, which is in this folder: by its path when the folder cannot
     /// be opened or the name cannot be opened in it, so that a failure says what any open says.
     fn open_file(&self, found: &Found) -> std::io::Result<fs::File> {
-        use rustix::fs::{openat, Mode, OFlags};
-        let folder = self.open.get_or_init(|| fs::File::open(&self.path).ok());
-        if let (Some(folder), Some(name)) = (folder, found.abs.file_name()) {
-            if let Ok(fd) = openat(
-                folder,
-                name,
-                OFlags::RDONLY | OFlags::CLOEXEC,
-                Mode::empty(),
-            ) {
-                return Ok(fs::File::from(fd));
+        #[cfg(unix)]
+        {
+            use rustix::fs::{openat, Mode, OFlags};
+            let folder = self.open.get_or_init(|| fs::File::open(&self.path).ok());
+            if let (Some(folder), Some(name)) = (folder, found.abs.file_name()) {
+                let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+                if let Ok(fd) = openat(folder, name, flags, Mode::empty()) {
+                    return Ok(fs::File::from(fd));
+                }
             }
         }
-        fs::File::open(&found.abs)
-    }
-}
-
-/// Off Unix, every file is opened by its path.
-#[cfg(not(unix))]
-struct Folder;
-
-#[cfg(not(unix))]
-impl Folder {
-    fn of(_run: &[Found]) -> Option<Folder> {
-        None
-    }
-
-    fn open_file(&self, found: &Found) -> std::io::Result<fs::File> {
         fs::File::open(&found.abs)
     }
 }
@@ -1526,7 +1510,6 @@ mod tests {
         assert_eq!(c, (0..150).map(|i| format!("c/{i}.md")).collect::<Vec<_>>());
     }
 
-    #[cfg(unix)]
     #[test]
     fn a_note_is_read_whether_or_not_its_folder_can_be_opened() {
         let dir = tempfile::tempdir().unwrap();
