@@ -554,7 +554,8 @@ impl Vault {
         };
         let mut file = fs::File::open(&n.file).map_err(err)?;
         let expected = usize::try_from(n.size).unwrap_or(0);
-        read_file_into(&mut file, expected, buf).map_err(err)?;
+        let read = read_file_into(&mut file, expected, buf).map_err(err)?;
+        buf.truncate(read);
         if memchr::memchr(0, buf).is_some() {
             buf.clear();
         }
@@ -1077,13 +1078,15 @@ fn read_note(found: Found, folder: Option<&Folder>) -> Result<LoadedNote, Diagno
     // Each thread reads into one buffer it keeps: a fresh buffer per note would leave the heap
     // riddled with freed text between the notes' long-lived parts, and the process larger.
     READ_BUFFER.with(move |cell| {
-        let mut bytes = cell.borrow_mut();
-        if let Err(e) = read_file_into(&mut file, size as usize, &mut bytes) {
-            return Err(unreadable(&found, e));
-        }
+        let mut buffer = cell.borrow_mut();
+        let read = match read_file_into(&mut file, size as usize, &mut buffer) {
+            Ok(n) => n,
+            Err(e) => return Err(unreadable(&found, e)),
+        };
         drop(file);
+        let bytes = &buffer[..read];
         let mut diags = Vec::new();
-        if memchr::memchr(0, &bytes).is_some() {
+        if memchr::memchr(0, bytes).is_some() {
             diags.push(diag(
                 &found.rel,
                 DiagnosticKind::Binary,
@@ -1093,44 +1096,55 @@ fn read_note(found: Found, folder: Option<&Folder>) -> Result<LoadedNote, Diagno
         }
         // Checked with the processor's vector instructions (simdutf8): several times faster than
         // the standard library's check, which is asked again only where the first bad byte is.
-        let text: std::borrow::Cow<str> = match simdutf8::basic::from_utf8(&bytes) {
+        let text: std::borrow::Cow<str> = match simdutf8::basic::from_utf8(bytes) {
             Ok(t) => t.into(),
             Err(_) => {
-                let at = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
+                let at = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len);
                 diags.push(diag(
                     &found.rel,
                     DiagnosticKind::InvalidUtf8,
                     format!("not valid UTF-8 (first bad byte at offset {at}); shown with replacement characters"),
                 ));
-                String::from_utf8_lossy(&bytes).into_owned().into()
+                String::from_utf8_lossy(bytes).into_owned().into()
             }
         };
         let note = build_note(found.rel, found.abs, &text, size, modified, &mut diags);
         drop(text);
-        if bytes.capacity() > READ_BUFFER_KEEP {
-            *bytes = Vec::new();
+        if buffer.capacity() > READ_BUFFER_KEEP {
+            *buffer = Vec::new();
         }
         Ok((note, diags))
     })
 }
 
-/// Reads what is left of `file` into `buf` (emptied first), expecting `expected` bytes, into room
-/// for one byte more. `Read::read_to_end` on a `File` first asks the file for its size and position
-/// (`statx`, `lseek`), which the caller has just read, and reads again after the last byte to see
-/// nothing come: three system calls a note more than the one read that, asked for a byte more than
-/// the file was measured at, brings exactly that many. Any other count reads on until a read
-/// brings nothing, as `read_to_end` does.
-fn read_file_into(file: &mut impl Read, expected: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    buf.clear();
-    buf.resize(expected + 1, 0);
+/// Reads what is left of `file` into the start of `buf`, expecting `expected` bytes, into room
+/// for one byte more, and says how many bytes it read: they are `buf[..n]`. `Read::read_to_end`
+/// on a `File` first asks the file for its size and position (`statx`, `lseek`), which the caller
+/// has just read, and reads again after the last byte to see nothing come: three system calls a
+/// note more than the one read that, asked for a byte more than the file was measured at, brings
+/// exactly that many. Any other count reads on until a read brings nothing, as `read_to_end` does.
+///
+/// `buf` keeps its length, which only grows: what lies past the bytes read is left from earlier
+/// reads. A buffer emptied and zeroed for each note cost a write of every byte of the vault
+/// before the read wrote it again.
+fn read_file_into(
+    file: &mut impl Read,
+    expected: usize,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    let room = expected.saturating_add(1);
+    if buf.len() < room {
+        buf.resize(room, 0);
+    }
     let mut filled = 0;
     loop {
-        if filled == buf.len() {
+        if filled == room {
             // The file grew since it was measured: the rest as `read_to_end` reads it.
+            buf.truncate(filled);
             file.read_to_end(buf)?;
-            return Ok(());
+            return Ok(buf.len());
         }
-        match file.read(&mut buf[filled..]) {
+        match file.read(&mut buf[filled..room]) {
             Ok(0) => break,
             Ok(n) => {
                 filled += n;
@@ -1143,8 +1157,7 @@ fn read_file_into(file: &mut impl Read, expected: usize, buf: &mut Vec<u8>) -> s
             Err(e) => return Err(e),
         }
     }
-    buf.truncate(filled);
-    Ok(())
+    Ok(filled)
 }
 
 /// Largest read buffer a thread keeps between notes; a larger note's buffer is given back.
@@ -1470,15 +1483,19 @@ mod tests {
         let text = "# A note\n\nwith [[links]] and some text.\n".repeat(300);
         fs::write(&path, &text).unwrap();
         let mut buf = b"left over from the note before".to_vec();
-        // Exact, smaller (the file grew since it was measured), larger (it shrank), nothing.
-        for expected in [text.len(), 0, 10, text.len() - 1, text.len() * 3] {
+        // Exact, smaller (the file grew since it was measured), larger (it shrank), nothing; the
+        // buffer keeps what earlier reads left past the end.
+        for expected in [text.len(), 0, 10, text.len() - 1, text.len() * 3, 5] {
             let mut file = fs::File::open(&path).unwrap();
-            read_file_into(&mut file, expected, &mut buf).unwrap();
-            assert_eq!(buf, text.as_bytes(), "expected {expected}");
+            let n = read_file_into(&mut file, expected, &mut buf).unwrap();
+            assert_eq!(&buf[..n], text.as_bytes(), "expected {expected}");
         }
+        fs::write(&path, "short").unwrap();
+        let n = read_file_into(&mut fs::File::open(&path).unwrap(), 5, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"short", "a shorter file after a longer one");
         fs::write(&path, "").unwrap();
-        read_file_into(&mut fs::File::open(&path).unwrap(), 0, &mut buf).unwrap();
-        assert!(buf.is_empty());
+        let n = read_file_into(&mut fs::File::open(&path).unwrap(), 0, &mut buf).unwrap();
+        assert_eq!(n, 0);
     }
 
     #[test]
@@ -1560,8 +1577,8 @@ mod tests {
             chunk: usize::MAX,
             reads: 0,
         };
-        read_file_into(&mut file, text.len(), &mut buf).unwrap();
-        assert!(buf == text, "the note read whole");
+        let n = read_file_into(&mut file, text.len(), &mut buf).unwrap();
+        assert!(buf[..n] == text, "the note read whole");
         assert_eq!(file.reads, 1, "one read, none after the last byte");
         // Reads that bring less than asked (a network file system may) go on to the end.
         for expected in [text.len(), text.len() - 1, text.len() + 7] {
@@ -1570,8 +1587,8 @@ mod tests {
                 chunk: 100,
                 reads: 0,
             };
-            read_file_into(&mut file, expected, &mut buf).unwrap();
-            assert!(buf == text, "read whole, expecting {expected} bytes");
+            let n = read_file_into(&mut file, expected, &mut buf).unwrap();
+            assert!(buf[..n] == text, "read whole, expecting {expected} bytes");
         }
     }
 
