@@ -17,6 +17,7 @@ pub mod terminal;
 mod views;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ use crossterm::event::{Event, MouseButton, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use crate::commands::{sanitize, Loaded};
+use crate::fxhash::FxHasher;
 use crate::graph::LinkRef;
 use crate::render::{self, RenderOptions, Rendered};
 use crate::search::{Hit, Matcher, Session};
@@ -895,9 +897,19 @@ pub(crate) fn labels_and_rank(
     notes: &[crate::vault::Note],
 ) -> (Vec<(String, Option<String>)>, Vec<u32>) {
     use rayon::prelude::*;
-    let lower: Vec<String> = notes.par_iter().map(|n| n.title.to_lowercase()).collect();
+    let lower: Vec<String> = notes
+        .par_iter()
+        .map(|n| {
+            if n.title.is_ascii() {
+                n.title.to_ascii_lowercase()
+            } else {
+                n.title.to_lowercase()
+            }
+        })
+        .collect();
     let labels = || {
-        let mut count: HashMap<&str, usize> = HashMap::with_capacity(notes.len());
+        let mut count: HashMap<&str, usize, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(notes.len(), Default::default());
         for l in &lower {
             *count.entry(l.as_str()).or_default() += 1;
         }
@@ -918,21 +930,70 @@ pub(crate) fn labels_and_rank(
             .collect()
     };
     let rank = || {
-        // Notes are in path order, so ties on the title fall to the index.
-        let mut order: Vec<usize> = (0..notes.len()).collect();
-        order.par_sort_unstable_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
+        // Notes are in path order, so ties on the title fall to the index. Each title's first
+        // eight bytes go with its index, most comparisons end there, without reading the titles.
+        let mut order: Vec<(u64, u32)> = lower
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (title_prefix(l), i as u32))
+            .collect();
+        order.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| lower[a.1 as usize].cmp(&lower[b.1 as usize]))
+                .then(a.1.cmp(&b.1))
+        });
         let mut rank = vec![0u32; notes.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r as u32;
+        for (r, &(_, i)) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
         }
         rank
     };
     rayon::join(labels, rank)
 }
 
+/// The first eight bytes of `s`, zero-padded, as a number that orders as the bytes do: two
+/// strings whose prefixes differ compare as their prefixes; equal prefixes say nothing (`"ab"`
+/// and `"ab\0"` share one).
+fn title_prefix(s: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_ordered_by_their_first_bytes_then_whole_order_as_the_whole_titles_do() {
+        let titles = [
+            "",
+            "a",
+            "ab",
+            "ab\0",
+            "ab\0\0",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgg",
+            "abcdefgh\0",
+            "abcdefgi",
+            "b",
+            "z",
+            "zzzzzzzzzz",
+            "é",
+            "éa",
+            "日本",
+            "\u{7f}",
+            "a b",
+            "a\u{1}",
+        ];
+        let mut by_prefix: Vec<&str> = titles.to_vec();
+        by_prefix.sort_by(|a, b| title_prefix(a).cmp(&title_prefix(b)).then_with(|| a.cmp(b)));
+        let mut whole: Vec<&str> = titles.to_vec();
+        whole.sort();
+        assert_eq!(by_prefix, whole);
+    }
 
     #[test]
     fn step_stays_in_bounds() {
