@@ -35,7 +35,7 @@ use keymap::Context;
 pub use find::{Find, Marks, Searching};
 pub use live::{accepts_plus_line, Prepared, Rebuilds};
 pub use paging::Held;
-pub use swap::Startup;
+pub use swap::{FrameGate, Startup};
 pub use views::{Loose, LooseKind, LooseRow, TagRow, Tags};
 
 /// Most matches the quick switcher keeps for one query.
@@ -495,6 +495,10 @@ pub struct App {
     startup: Option<swap::Starting>,
     /// The switcher's matcher being built beside the UI, with the vault it is for.
     matcher_coming: Option<std::sync::mpsc::Receiver<(Arc<Loaded>, Matcher)>>,
+    /// Opened by [`App::frame_drawn`] once a frame is drawn after a swap (see [`FrameGate`]).
+    frame_gate: Option<FrameGate>,
+    /// A vault was swapped in since the last frame was drawn.
+    swapped: bool,
 }
 
 /// The first source line shown at `row`.
@@ -588,6 +592,8 @@ impl App {
             title_rank,
             startup: None,
             matcher_coming: None,
+            frame_gate: None,
+            swapped: false,
         };
         app.sort_list();
         app.list.selected = 0;

@@ -169,6 +169,7 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
     if listing {
         let (tx, rx) = mpsc::channel();
         let dir = dir.to_path_buf();
+        let drawn = app.frame_gate();
         std::thread::spawn(move || {
             let ready = Vault::load_walked(&dir, &options, walk)
                 .map(|v| Box::new(app::Prepared::without_matcher_of(v)))
@@ -177,9 +178,10 @@ fn browse(dir: &Path, options: LoadOptions, args: &BrowseArgs) -> io::Result<u8>
             // The browser may have quit already; then nobody listens.
             let _ = tx.send(Startup::Loaded(ready));
             // What the watcher and the text pack need is taken from the vault once the graph is on
-            // its way to the screen (it takes tens of milliseconds at 50,000 notes). Neither
-            // competes with the graph for the cores. The watcher then catches up with what changed
-            // while the vault was read; searches read the pack once it is there.
+            // the screen (it takes tens of milliseconds at 50,000 notes). Neither competes with
+            // the graph, or with drawing it, for the cores. The watcher then catches up with what
+            // changed while the vault was read; searches read the pack once it is there.
+            drawn.wait();
             let (pack, baseline) = match &shared {
                 Some(l) => (
                     textpack::PlannedRefresh::of(&l.vault),

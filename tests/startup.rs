@@ -39,16 +39,19 @@ impl Ui {
         self
     }
 
+    /// Draws a frame, and tells the app it is drawn, as the terminal's event loop does.
     fn screen(&mut self) -> String {
         let app = &self.app;
-        common::dump(
+        let screen = common::dump(
             &self
                 .term
                 .draw(|f| app.draw(f))
                 .expect("draw")
                 .buffer
                 .clone(),
-        )
+        );
+        self.app.frame_drawn();
+        screen
     }
 
     fn open_path(&self) -> Option<&str> {
@@ -334,6 +337,33 @@ fn the_load_takes_the_listings_walk_and_gives_the_same_vault() {
     let (listing, walk) = Vault::scan_keeping_walk(&dir, &opts).expect("scan");
     assert_eq!(listing.notes.len(), 3);
     assert!(walk.is_none(), "the listing came from the index cache");
+}
+
+/// What a swap leaves to other threads (the loader's watcher baseline and text pack plan, the
+/// switcher's matcher, freeing the list it replaced) waits until the graph is on the screen.
+#[test]
+fn the_work_a_swap_leaves_waits_for_the_frame_that_shows_the_graph() {
+    let dir = Path::new("notes");
+    let (mut ui, tx) = Ui::listing(dir);
+    let gate = ui.app.frame_gate();
+    ui.screen();
+    assert!(
+        !gate.is_open(),
+        "a frame before the graph leaves the gate shut"
+    );
+    tx.send(Startup::Loaded(Ok(Box::new(Prepared::without_matcher(
+        full(dir),
+    )))))
+    .expect("send");
+    ui.app.update(Action::Pump);
+    assert!(!ui.app.loading(), "the graph is in");
+    assert!(!gate.is_open(), "swapped in, not drawn yet");
+    ui.screen();
+    assert!(gate.is_open(), "the frame showing the graph opens the gate");
+    assert!(
+        !ui.app.frame_gate().is_open(),
+        "the next swap waits on a gate of its own"
+    );
 }
 
 /// The graph reaches the screen without the switcher's matcher, which the app builds beside the UI

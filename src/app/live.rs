@@ -284,8 +284,14 @@ impl App {
         self.refresh_popups(true);
         self.live.generation += 1;
         self.refresh();
-        // Freeing a large vault's many small allocations takes a while: not on the UI thread.
-        std::thread::spawn(move || drop(old));
+        // Freeing a large vault's many small allocations takes a while: not on the UI thread, and
+        // once the new graph is on the screen.
+        let gate = self.frame_gate();
+        self.swapped = true;
+        std::thread::spawn(move || {
+            gate.wait();
+            drop(old);
+        });
     }
 
     /// Keeps the last rendering of a vanished note for view `v`, and returns its ghost id.

@@ -4,7 +4,8 @@
 //! the user's place by path. Changes the watcher reports meanwhile wait, and are applied after it.
 
 use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::live::Watcher;
 use crate::search::Matcher;
@@ -22,7 +23,55 @@ pub enum Startup {
     Loaded(Result<Box<Prepared>, String>),
 }
 
+/// Opened once a frame is drawn after a vault is swapped in ([`App::frame_drawn`]). The work a
+/// swap leaves to other threads (building the switcher's matcher, freeing the vault it replaced,
+/// and the loading thread's watcher baseline and text pack plan) waits for it, so that it does not
+/// take the cores while the new graph is drawn; or for [`FrameGate::LONGEST`], for an app that is
+/// not drawn (driven by tests without a terminal).
+#[derive(Clone, Default)]
+pub struct FrameGate(Arc<(Mutex<bool>, Condvar)>);
+
+impl FrameGate {
+    /// Longest wait for the frame.
+    pub const LONGEST: Duration = Duration::from_millis(100);
+
+    /// Waits until the gate is opened, or [`FrameGate::LONGEST`].
+    pub fn wait(&self) {
+        let (open, changed) = &*self.0;
+        let guard = open.lock().unwrap_or_else(PoisonError::into_inner);
+        drop(changed.wait_timeout_while(guard, Self::LONGEST, |open| !*open));
+    }
+
+    /// Whether the gate is open.
+    pub fn is_open(&self) -> bool {
+        *self.0 .0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn open(&self) {
+        let (open, changed) = &*self.0;
+        *open.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        changed.notify_all();
+    }
+}
+
 impl App {
+    /// The gate the next swap's background work waits on: opened by the first frame drawn after
+    /// that swap. The loading thread takes it before it sends the graph.
+    pub fn frame_gate(&mut self) -> FrameGate {
+        self.frame_gate
+            .get_or_insert_with(FrameGate::default)
+            .clone()
+    }
+
+    /// Says a frame is on the screen: opens the gate of a swap made before it, if any.
+    pub fn frame_drawn(&mut self) {
+        if std::mem::take(&mut self.swapped) {
+            if let Some(gate) = self.frame_gate.take() {
+                gate.open();
+            }
+        }
+    }
+
     /// Whether the graph is still being built: the browser shows the note list and opens notes,
     /// but links, backlinks and tags are not known yet.
     pub fn loading(&self) -> bool {
@@ -49,7 +98,9 @@ impl App {
         }
         let loaded = Arc::clone(&self.loaded);
         let (tx, rx) = mpsc::channel();
+        let gate = self.frame_gate();
         std::thread::spawn(move || {
+            gate.wait();
             let matcher = Matcher::new(&loaded.vault);
             // The app may have moved on to another vault, or quit: then nobody listens.
             let _ = tx.send((loaded, matcher));

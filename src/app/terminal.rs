@@ -110,6 +110,7 @@ pub fn run(app: &mut App) -> io::Result<()> {
     app.handle_event(Event::Resize(size.width, size.height));
     loop {
         session.terminal.draw(|frame| app.draw(frame))?;
+        app.frame_drawn();
         // Wait for an event, looking up now and then for a signal that asks us to stop, and for
         // work from other threads (a running search's results, the graph being built), which is
         // drawn as it comes.
