@@ -903,27 +903,21 @@ pub(crate) fn labels_and_rank(
     notes: &[crate::vault::Note],
 ) -> (Vec<(String, Option<String>)>, Vec<u32>) {
     use rayon::prelude::*;
-    let lower: Vec<String> = notes
+    let lower: Vec<std::borrow::Cow<str>> = notes
         .par_iter()
-        .map(|n| {
-            if n.title.is_ascii() {
-                n.title.to_ascii_lowercase()
-            } else {
-                n.title.to_lowercase()
-            }
-        })
+        .map(|n| crate::vault::lowercase(&n.title))
         .collect();
     let labels = || {
         let mut count: HashMap<&str, usize, BuildHasherDefault<FxHasher>> =
             HashMap::with_capacity_and_hasher(notes.len(), Default::default());
         for l in &lower {
-            *count.entry(l.as_str()).or_default() += 1;
+            *count.entry(l.as_ref()).or_default() += 1;
         }
         notes
             .par_iter()
             .zip(&lower)
             .map(|(n, l)| {
-                let repeated = count.get(l.as_str()).copied().unwrap_or(0) > 1;
+                let repeated = count.get(l.as_ref()).copied().unwrap_or(0) > 1;
                 let folder = repeated.then(|| {
                     if n.folder().is_empty() {
                         "/".to_string()

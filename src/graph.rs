@@ -11,7 +11,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::fxhash::{self, FxHasher};
 use crate::markdown::{heading_matches, normalize_heading, Heading, Link, Subpath};
-use crate::vault::{lowercase_tag, strip_md, Note, Vault};
+use crate::vault::{lowercase, strip_md, Note, Vault};
 
 /// A file a link can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -871,7 +871,7 @@ fn tags_of(vault: &Vault) -> BTreeMap<String, TagInfo> {
     for (i, note) in vault.notes.iter().enumerate() {
         for t in &note.tags {
             // Most tags are written in lowercase already: look them up without a copy.
-            let key = lowercase_tag(t);
+            let key = lowercase(t);
             let info = match tags.get_mut(key.as_ref()) {
                 Some(info) => info,
                 None => tags.entry(key.into_owned()).or_insert_with(|| TagInfo {
