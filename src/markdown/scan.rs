@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use super::{finish_link, tag_after_hash, InlineTag, LineIndex, LinkSyntax, Parsed};
+use super::{finish_link, tag_after_hash, Heading, InlineTag, LineIndex, Link, LinkSyntax, Parsed};
 
 /// Block containers a line can sit in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +157,30 @@ struct Scanner<'a> {
     dollars: bool,
 }
 
+/// The scanner's lists, kept by each thread from one note to the next. A note's lists grew from
+/// empty (its links three or four times, each time moved to a larger allocation) and were shrunk
+/// to their length at the end, once more; now each is moved once into a list of its length.
+#[derive(Default)]
+struct Scratch {
+    links: Vec<Link>,
+    headings: Vec<Heading>,
+    tags: Vec<InlineTag>,
+    para: Vec<Range<usize>>,
+    openers: Vec<Opener>,
+    cells: Vec<Range<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// The items of `v` in a list of exactly their number, leaving `v` empty with its room.
+fn exact<T>(v: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(v.len());
+    out.append(v);
+    out
+}
+
 /// The fast path: `Some` exactly when the note holds only constructs the scanner reads exactly;
 /// then it equals what pulldown-cmark gives (block ids are left to the caller).
 pub(super) fn scan_fast_in(
@@ -178,23 +202,55 @@ pub(super) fn scan_fast_in(
     {
         return None;
     }
+    let scratch = SCRATCH.with(|c| std::mem::take(&mut *c.borrow_mut()));
     let mut s = Scanner {
         text,
         bytes,
         lines,
         comments,
-        out: Parsed::default(),
-        para: Vec::new(),
-        openers: Vec::new(),
+        out: Parsed {
+            links: scratch.links,
+            headings: scratch.headings,
+            tags: scratch.tags,
+            block_ids: Vec::new(),
+        },
+        para: scratch.para,
+        openers: scratch.openers,
         dollars: memchr::memchr(b'$', body).is_some(),
-        cells: Vec::new(),
+        cells: scratch.cells,
         link_epoch: 0,
     };
-    s.blocks(body_start, br_lines)?;
-    s.out.links.shrink_to_fit();
-    s.out.headings.shrink_to_fit();
-    s.out.tags.shrink_to_fit();
-    Some(s.out)
+    let done = s.blocks(body_start, br_lines);
+    let Scanner {
+        mut out,
+        mut para,
+        mut openers,
+        mut cells,
+        ..
+    } = s;
+    let parsed = done.map(|()| Parsed {
+        links: exact(&mut out.links),
+        headings: exact(&mut out.headings),
+        tags: exact(&mut out.tags),
+        block_ids: Vec::new(),
+    });
+    out.links.clear();
+    out.headings.clear();
+    out.tags.clear();
+    para.clear();
+    openers.clear();
+    cells.clear();
+    SCRATCH.with(|c| {
+        *c.borrow_mut() = Scratch {
+            links: out.links,
+            headings: out.headings,
+            tags: out.tags,
+            para,
+            openers,
+            cells,
+        }
+    });
+    parsed
 }
 
 /// Whether the `]:` at `at` may end the label of a link reference definition: its line holds no
