@@ -303,6 +303,60 @@ fn fast_path_reads_the_common_constructs_exactly() {
     }
 }
 
+/// A podcast timestamp's time and closing tag are taken in one step (`timestamp_rest`): the notes
+/// read the same as pulldown-cmark reads them wherever a timestamp stands, and near misses of its
+/// shape go the long way.
+#[test]
+fn timestamps_read_as_pulldown_cmark_reads_them_wherever_they_stand() {
+    let ts = "<a class=\"yt-timestamp\" data-t=\"00:57:14\">[00:57:14]</a>";
+    let contexts = [
+        "Text {} more [[x]].\n",
+        "{}{} back to back\n",
+        "# Heading {} [[h]]\n",
+        "[see {} here](Other.md) and [[y]]\n",
+        "[outer {}] [[z]]\n",
+        "[{}](url)\n",
+        "![{}](pic.png)\n",
+        "*emphasis {} inside* and **{}**\n",
+        "| a | b |\n| --- | --- |\n| {} | [[t]] |\n",
+        "> [!info] Callout {}\n> body {} [[c]]\n",
+        "- item {} [[i]]\n  - nested {}\n",
+        "`code {}` after {}\n",
+        "[[note {}]]\n",
+        "[[note|shown {}]]\n",
+        "\\{} escaped\n",
+        "{}(not a link)\n",
+        "{}[also] text\n",
+        "%% {} %% [[after]]\n",
+        "#tag{} #tag2\n",
+    ];
+    let near = [
+        ts.to_string(),
+        ts.replace("[00:57:14]", "[00:57:14](u)"),
+        ts.replace("[00:57:14]", "[]"),
+        ts.replace("[00:57:14]", "[0a:57]"),
+        ts.replace("[00:57:14]", "[00:57:14][x]"),
+        ts.replace("</a>", "</b>"),
+        ts.replace("</a>", ""),
+        ts.replace("[00:57:14]", "[00:57:14"),
+        ts.replace("[00:57:14]", " [00:57:14]"),
+        ts.replace("[00:57:14]</a>", "[[00:57:14]]</a>"),
+    ];
+    for context in contexts {
+        for t in &near {
+            let doc = context.replace("{}", t);
+            let reference = parse_with_pulldown(&doc, 0);
+            if let Some(fast) = scan_fast(&doc, 0) {
+                assert_eq!(fast, reference, "{doc:?}");
+            }
+            assert_eq!(parse(&doc, 0), reference, "{doc:?}");
+        }
+    }
+    // The plain case is read by the scanner, not left to pulldown-cmark.
+    let plain = format!("Text {ts} more [[x]].\n");
+    assert!(scan_fast(&plain, 0).is_some());
+}
+
 /// The shapes of `tests/hostile.rs`: the scanner agrees with pulldown-cmark on them and stays
 /// linear (a 100,000-line paragraph of wikilinks once took minutes: every link revisited every
 /// `[` still waiting).
