@@ -254,57 +254,88 @@ fn has_suffix(path: &str, name: &str) -> bool {
 
 /// Path suffixes → files, keyed by the suffix's hash so that no suffix is stored as a string: the
 /// candidates of a lookup are checked against their own folded path, so a hash collision can never
-/// resolve a link to the wrong file. One sorted array, built on all cores.
+/// resolve a link to the wrong file.
+///
+/// One array of `(hash, file)` entries in buckets by the hash's top bits, about two entries a
+/// bucket, ordered by hash and then by file inside each: a counting sort places them, with no
+/// comparison sort and no hash map, and a lookup reads the bucket's start and its few entries.
 #[derive(Debug, Clone, Default)]
 struct NameIndex {
-    /// Hash → range of `ids`, or `(id, u32::MAX)` for a hash with a single file.
-    slots: FxMap<u64, (u32, u32)>,
-    /// File ids grouped by hash, ascending within a group.
-    ids: Vec<u32>,
+    /// Where each bucket's entries start in `entries`, and where the last one ends.
+    starts: Vec<u32>,
+    /// How far a hash is shifted right to leave its bucket: 64 less the bucket bits.
+    shift: u32,
+    /// Every suffix's hash and file id, by bucket, then by hash, then by file.
+    entries: Vec<(u64, u32)>,
 }
 
 impl NameIndex {
-    fn build(mut pairs: Vec<(u64, u32)>) -> NameIndex {
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        let mut index = NameIndex {
-            slots: FxMap::default(),
-            ids: Vec::with_capacity(pairs.len()),
-        };
-        index.slots.reserve(pairs.len());
-        let mut i = 0;
-        while i < pairs.len() {
-            let hash = pairs[i].0;
-            let start = index.ids.len() as u32;
-            while i < pairs.len() && pairs[i].0 == hash {
-                index.ids.push(pairs[i].1);
-                i += 1;
-            }
-            let end = index.ids.len() as u32;
-            if end - start == 1 {
-                // A lone file is kept in the slot itself: one memory access fewer per lookup.
-                index.ids.pop();
-                index.slots.insert(hash, (pairs[i - 1].1, u32::MAX));
-            } else {
-                index.slots.insert(hash, (start, end));
+    /// Indexes the `(hash, file)` pairs of `parts`, which come in file order.
+    fn build(parts: &[&[(u64, u32)]]) -> NameIndex {
+        let n: usize = parts.iter().map(|p| p.len()).sum();
+        let bits = (n / 2).next_power_of_two().trailing_zeros().max(1);
+        let shift = 64 - bits;
+        let buckets = 1usize << bits;
+        let bucket = |hash: u64| (hash >> shift) as usize;
+        let mut starts = vec![0u32; buckets + 1];
+        for &(hash, _) in parts.iter().copied().flatten() {
+            starts[bucket(hash) + 1] += 1;
+        }
+        for b in 0..buckets {
+            starts[b + 1] += starts[b];
+        }
+        // Placed in file order, so each bucket starts out in file order.
+        let mut next = starts[..buckets].to_vec();
+        let mut entries = vec![(0u64, 0u32); n];
+        for &pair in parts.iter().copied().flatten() {
+            let at = &mut next[bucket(pair.0)];
+            entries[*at as usize] = pair;
+            *at += 1;
+        }
+        // Then each bucket by hash, keeping file order within a hash: an insertion sort is stable,
+        // and quick on two entries.
+        for b in 0..buckets {
+            let bucket = &mut entries[starts[b] as usize..starts[b + 1] as usize];
+            for i in 1..bucket.len() {
+                let mut j = i;
+                while j > 0 && bucket[j - 1].0 > bucket[j].0 {
+                    bucket.swap(j - 1, j);
+                    j -= 1;
+                }
             }
         }
-        index
+        NameIndex {
+            starts,
+            shift,
+            entries,
+        }
     }
 
     /// The files with a suffix equal to `key`, in file order; `matches(id)` says whether one truly
-    /// has it. Borrowed when every candidate does, as all do but for a hash collision.
+    /// has it. Borrowed when a single file has the suffix's hash, as almost every suffix has.
     fn get(&self, key: &str, matches: impl Fn(u32) -> bool) -> Option<Cow<'_, [u32]>> {
-        let (start, end) = self.slots.get(&hash_str(key))?;
-        let ids = if *end == u32::MAX {
-            std::slice::from_ref(start)
-        } else {
-            &self.ids[*start as usize..*end as usize]
-        };
-        let ids: Cow<[u32]> = if ids.iter().all(|&id| matches(id)) {
-            Cow::Borrowed(ids)
-        } else {
-            Cow::Owned(ids.iter().copied().filter(|&id| matches(id)).collect())
+        self.get_hash(hash_str(key), matches)
+    }
+
+    /// [`NameIndex::get`] for a suffix with this hash.
+    fn get_hash(&self, hash: u64, matches: impl Fn(u32) -> bool) -> Option<Cow<'_, [u32]>> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let b = (hash >> self.shift) as usize;
+        let bucket = &self.entries[self.starts[b] as usize..self.starts[b + 1] as usize];
+        let first = bucket.iter().position(|e| e.0 == hash)?;
+        let group = &bucket[first..];
+        let group = &group[..group.iter().take_while(|e| e.0 == hash).count()];
+        let ids: Cow<[u32]> = match group {
+            [(_, id)] if matches(*id) => Cow::Borrowed(std::slice::from_ref(id)),
+            _ => Cow::Owned(
+                group
+                    .iter()
+                    .map(|e| e.1)
+                    .filter(|&id| matches(id))
+                    .collect(),
+            ),
         };
         (!ids.is_empty()).then_some(ids)
     }
@@ -378,23 +409,23 @@ impl FileTable {
     }
 
     /// Adds every file of `other` after this table's.
-    fn append(&mut self, other: FileTable) {
+    fn append(&mut self, other: &FileTable) {
         let (arena, names) = (self.arena.len() as u32, self.names.len() as u32);
         self.entries.extend(
             other
                 .entries
-                .into_iter()
-                .map(|(start, len, file)| (start + arena, len, file)),
+                .iter()
+                .map(|&(start, len, file)| (start + arena, len, file)),
         );
         self.name_ranges.extend(
             other
                 .name_ranges
-                .into_iter()
-                .map(|(start, len)| (start + names, len)),
+                .iter()
+                .map(|&(start, len)| (start + names, len)),
         );
         self.arena.push_str(&other.arena);
         self.names.push_str(&other.names);
-        self.folder_lens.extend(other.folder_lens);
+        self.folder_lens.extend_from_slice(&other.folder_lens);
         self.dotless_names |= other.dotless_names;
     }
 
@@ -478,19 +509,15 @@ impl Resolver {
             .enumerate()
             .map(|(c, chunk)| ResolverPart::of(chunk, c * RESOLVER_CHUNK))
             .collect();
-        let mut name_pairs = Vec::with_capacity(parts.iter().map(|p| p.name_pairs.len()).sum());
-        let mut stem_pairs = Vec::with_capacity(parts.iter().map(|p| p.stem_pairs.len()).sum());
-        for p in &parts {
-            name_pairs.extend_from_slice(&p.name_pairs);
-            stem_pairs.extend_from_slice(&p.stem_pairs);
-        }
-        // The two name tables fill one entry at a time, and the parts' records are joined one part
-        // at a time: the three side by side.
+        let name_pairs: Vec<&[(u64, u32)]> = parts.iter().map(|p| &p.name_pairs[..]).collect();
+        let stem_pairs: Vec<&[(u64, u32)]> = parts.iter().map(|p| &p.stem_pairs[..]).collect();
+        // The two name tables, and the parts' records joined one part at a time: the three side
+        // by side.
         let ((by_name, by_stem), mut r) = rayon::join(
             || {
                 rayon::join(
-                    || NameIndex::build(name_pairs),
-                    || NameIndex::build(stem_pairs),
+                    || NameIndex::build(&name_pairs),
+                    || NameIndex::build(&stem_pairs),
                 )
             },
             || {
@@ -499,8 +526,8 @@ impl Resolver {
                     files: FileTable::with_capacity(files.len(), bytes),
                     ..Resolver::default()
                 };
-                for p in parts {
-                    r.files.append(p.files);
+                for p in &parts {
+                    r.files.append(&p.files);
                 }
                 for (i, note) in vault.notes.iter().enumerate() {
                     for alias in &note.aliases {
@@ -1012,6 +1039,56 @@ fn resolve_link_with<'v>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_index_finds_each_hashs_files_in_file_order() {
+        // Hashes that share a bucket (the same top bits, other low bits), hashes shared by files
+        // in different parts, and files with several hashes, against a plain map.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pool: Vec<u64> = (0..40)
+            .flat_map(|_| {
+                let h = next();
+                [h, h ^ 1, h ^ 0xff00]
+            })
+            .collect();
+        let mut parts: Vec<Vec<(u64, u32)>> = vec![Vec::new(); 3];
+        let mut want: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+        for id in 0..200u32 {
+            let part = &mut parts[(id / 70) as usize];
+            for _ in 0..1 + next() % 3 {
+                let hash = pool[(next() % pool.len() as u64) as usize];
+                if want.get(&hash).and_then(|ids| ids.last()) != Some(&id) {
+                    part.push((hash, id));
+                    want.entry(hash).or_default().push(id);
+                }
+            }
+        }
+        let slices: Vec<&[(u64, u32)]> = parts.iter().map(|p| &p[..]).collect();
+        let index = NameIndex::build(&slices);
+        for &hash in &pool {
+            let found = index.get_hash(hash, |_| true).map(Cow::into_owned);
+            assert_eq!(found, want.get(&hash).cloned(), "{hash:x}");
+            let odd = index.get_hash(hash, |id| id % 2 == 1).map(Cow::into_owned);
+            let want_odd = want
+                .get(&hash)
+                .map(|ids| {
+                    ids.iter()
+                        .copied()
+                        .filter(|id| id % 2 == 1)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|ids| !ids.is_empty());
+            assert_eq!(odd, want_odd, "{hash:x}");
+        }
+        assert_eq!(index.get_hash(pool[0] ^ 2, |_| true), None);
+        assert_eq!(NameIndex::build(&[]).get_hash(pool[0], |_| true), None);
+    }
 
     #[test]
     fn the_index_keeps_each_files_path_and_folded_folder_as_folding_them_alone_gives() {
