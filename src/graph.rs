@@ -214,6 +214,20 @@ pub fn fold(s: &str) -> String {
     nfc_cow(s).to_lowercase()
 }
 
+/// [`fold`], borrowed when `s` is folded already (ASCII with no capital), as most link targets
+/// are: snake_case names, lowercase words.
+fn fold_cow(s: &str) -> Cow<'_, str> {
+    // Every byte looked at, with no early exit, so that the compiler checks many at a time.
+    let b = s.bytes().fold(0u8, |acc, b| {
+        acc | (b & 0x80) | u8::from(b.is_ascii_uppercase())
+    });
+    if b == 0 {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fold(s))
+    }
+}
+
 /// `s` in NFC, borrowed when it already is (ASCII always is; the quick check answers most others).
 fn nfc_cow(s: &str) -> Cow<'_, str> {
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
@@ -789,9 +803,10 @@ impl Graph {
         // The tags need nothing of the links: they are gathered while the name index is built.
         let (resolver, tags) = rayon::join(|| Resolver::new(vault), || tags_of(vault));
         let memo = Memo::new(vault.notes.iter().map(|n| n.parsed.links.len()).sum());
-        // Each note's resolutions, and the folded keys of its unresolved links: the folding is done
-        // here, on all cores, rather than in the merge below.
-        type Keys<'v> = Vec<Vec<(usize, String, &'v str, usize)>>;
+        // Each note's resolutions, and the folded keys of its unresolved links (borrowed from the
+        // link when its target is folded already): the folding is done here, on all cores, rather
+        // than in the merge below.
+        type Keys<'v> = Vec<Vec<(Cow<'v, str>, u32, u8)>>;
         let (resolutions, keys): (Vec<Vec<Resolution>>, Keys) = vault
             .notes
             .par_iter()
@@ -813,13 +828,16 @@ impl Graph {
                     .enumerate()
                     .filter(|(_, (_, r))| **r == Resolution::Unresolved)
                     .map(|(j, (l, _))| {
-                        let key = fold(l.target());
-                        (Unresolved::shard_of(&key), key, l.target(), j)
+                        let key = fold_cow(l.target());
+                        let shard = Unresolved::shard_of(&key) as u8;
+                        (key, j as u32, shard)
                     })
                     .collect();
                 (res, keys)
             })
             .unzip();
+        // Its tables are free for the ones built next.
+        drop(memo);
 
         // Backlinks, unresolved targets and tags do not depend on each other: build them side by side.
         let backlinks_of = || {
@@ -836,25 +854,40 @@ impl Graph {
         let unresolved_of = || {
             // Each shard's uses in link order, then each shard's map on its own core. A target's
             // text is its first use's spelling.
-            let mut parts: Vec<Vec<(String, &str, LinkRef)>> = vec![Vec::new(); Unresolved::SHARDS];
+            let mut counts = [0usize; Unresolved::SHARDS];
+            for &(_, _, shard) in keys.iter().flatten() {
+                counts[usize::from(shard)] += 1;
+            }
+            let mut parts: Vec<Vec<(Cow<str>, LinkRef)>> =
+                counts.iter().map(|&c| Vec::with_capacity(c)).collect();
             for (note, ks) in keys.into_iter().enumerate() {
-                for (shard, key, target, link) in ks {
-                    parts[shard].push((key, target, LinkRef { note, link }));
+                for (key, link, shard) in ks {
+                    let link = link as usize;
+                    parts[usize::from(shard)].push((key, LinkRef { note, link }));
                 }
             }
             let shards = parts
                 .into_par_iter()
                 .map(|part| {
                     let mut map: FxMap<String, UnresolvedTarget> = FxMap::default();
-                    map.reserve(part.len());
-                    for (key, target, use_) in part {
-                        map.entry(key)
-                            .or_insert_with(|| UnresolvedTarget {
+                    // Room for three targets in four uses: most are named once (in the generated
+                    // vaults, 109,000 targets for 148,000 uses); a table for every use was twice
+                    // the size, half empty.
+                    map.reserve(part.len() - part.len() / 4);
+                    for (key, use_) in part {
+                        if let Some(known) = map.get_mut(key.as_ref()) {
+                            known.uses.push(use_);
+                            continue;
+                        }
+                        let target = vault.notes[use_.note].parsed.links[use_.link].target();
+                        map.insert(
+                            key.into_owned(),
+                            UnresolvedTarget {
                                 target: target.to_string(),
-                                uses: Vec::new(),
-                            })
-                            .uses
-                            .push(use_);
+                                // Most targets are named once: no room for four.
+                                uses: vec![use_],
+                            },
+                        );
                     }
                     map
                 })
