@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::fulltext::{self, Cancel, Hit, Query};
@@ -280,21 +281,39 @@ pub fn stats_of(l: &Loaded, load_ms: u64) -> Stats {
         load_ms,
         ..Stats::default()
     };
-    for r in l.graph.resolutions.iter().flatten() {
-        s.links += 1;
-        match r {
-            Resolution::Note {
-                via_alias, anchor, ..
-            } => {
-                s.resolved += 1;
-                s.alias_resolved += usize::from(*via_alias);
-                s.broken_subpaths += usize::from(*anchor == Anchor::Missing);
+    // Counted on all cores: 722,000 links at 50,000 notes took a few milliseconds on one.
+    let counts = l
+        .graph
+        .resolutions
+        .par_iter()
+        .map(|res| {
+            let mut c = [0usize; 6];
+            for r in res {
+                let k = match r {
+                    Resolution::Note {
+                        via_alias, anchor, ..
+                    } => {
+                        c[4] += usize::from(*via_alias);
+                        c[5] += usize::from(*anchor == Anchor::Missing);
+                        0
+                    }
+                    Resolution::Attachment(_) => 0,
+                    Resolution::Unresolved => 1,
+                    Resolution::External => 2,
+                };
+                c[k] += 1;
+                c[3] += 1;
             }
-            Resolution::Attachment(_) => s.resolved += 1,
-            Resolution::Unresolved => s.unresolved_links += 1,
-            Resolution::External => s.external += 1,
-        }
-    }
+            c
+        })
+        .reduce(|| [0; 6], |a, b| std::array::from_fn(|i| a[i] + b[i]));
+    let [resolved, unresolved_links, external, links, alias_resolved, broken_subpaths] = counts;
+    s.links = links;
+    s.resolved = resolved;
+    s.unresolved_links = unresolved_links;
+    s.external = external;
+    s.alias_resolved = alias_resolved;
+    s.broken_subpaths = broken_subpaths;
     s
 }
 

@@ -221,6 +221,27 @@ fn check_reports_broken_subpaths_alias_links_and_bad_files() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(b[0]["path"], "bad.md");
+    // `stats` counts each kind of link once.
+    let dir = temp_vault(&[
+        ("a.md", "[[b#Nowhere]] [[Bee]] [[ghost]] [x](https://example.org) ![[pic.png]]"),
+        ("b.md", "---\naliases: [Bee]\n---\n[[a]] [[ghost]]"),
+        ("pic.png", ""),
+    ]);
+    let s = json(&["stats", "--json", "--vault", dir.path().to_str().unwrap()]);
+    let count = |key: &str| s[key].as_u64().unwrap_or_else(|| panic!("{key}: {s}"));
+    assert_eq!(
+        [
+            "links",
+            "resolved",
+            "external",
+            "unresolved_links",
+            "unresolved_targets",
+            "broken_subpaths",
+            "alias_resolved",
+        ]
+        .map(count),
+        [7, 4, 1, 2, 1, 1, 1]
+    );
 }
 
 #[test]
