@@ -517,18 +517,34 @@ fn is_lone_br_line(line: &str) -> bool {
 
 /// Whether a target is a URL with a scheme (`https://`, `mailto:`, `obsidian://`): R18, R29.
 pub fn is_external(target: &str) -> bool {
-    let t = target.trim();
-    let Some(colon) = t.bytes().position(|b| b == b':') else {
+    // The scheme is read from the start and the search stops at its first byte that cannot be
+    // in one: most targets are turned down within a word, without looking for a `:` to their end.
+    let t = trim(target);
+    let b = t.as_bytes();
+    let end = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-')))
+        .unwrap_or(b.len());
+    if end < 2 || b[end..].first() != Some(&b':') || !b[0].is_ascii_alphabetic() {
         return false;
-    };
-    let scheme = &t[..colon];
-    let valid_scheme = scheme.len() >= 2
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
-    valid_scheme
-        && (t[colon..].starts_with("://") || matches!(scheme, "mailto" | "tel" | "obsidian"))
+    }
+    let scheme = &t[..end];
+    t[end..].starts_with("://") || matches!(scheme, "mailto" | "tel" | "obsidian")
+}
+
+/// `s` without leading and trailing whitespace ([`str::trim`]), answered at once when it starts and
+/// ends with a printable ASCII byte, as link texts do: no ASCII byte above the space is whitespace.
+pub(crate) fn trim(s: &str) -> &str {
+    // Spaces around it, as in `[[target | shown]]`, are taken off a byte at a time first.
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| c != b' ').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b' ').map_or(start, |i| i + 1);
+    let printable = |c: u8| c > b' ' && c.is_ascii();
+    if start == end || (printable(b[start]) && printable(b[end - 1])) {
+        &s[start..end]
+    } else {
+        s.trim()
+    }
 }
 
 /// Splits linktext at the first `#` into path and subpath (R2, R23); trims each part (R3).
@@ -536,12 +552,12 @@ pub fn is_external(target: &str) -> bool {
 /// The path is borrowed, so that a link copies it once, into its one text allocation.
 pub fn split_linktext(text: &str) -> (&str, Option<Subpath>) {
     let Some(hash) = text.bytes().position(|b| b == b'#') else {
-        return (text.trim(), None);
+        return (trim(text), None);
     };
-    let path = text[..hash].trim();
-    let sub = text[hash + 1..].trim();
+    let path = trim(&text[..hash]);
+    let sub = trim(&text[hash + 1..]);
     if let Some(block) = sub.strip_prefix('^') {
-        let block = block.trim();
+        let block = trim(block);
         return (
             path,
             (!block.is_empty()).then(|| Subpath::Block(block.to_string())),
@@ -549,7 +565,7 @@ pub fn split_linktext(text: &str) -> (&str, Option<Subpath>) {
     }
     let parts: Vec<String> = sub
         .split('#')
-        .map(|s| s.trim().to_string())
+        .map(|s| trim(s).to_string())
         .filter(|s| !s.is_empty())
         .collect();
     (path, (!parts.is_empty()).then_some(Subpath::Heading(parts)))
@@ -883,22 +899,67 @@ fn finish_link(
     if wiki && dest.bytes().any(|b| b == b'\n') {
         return None; // R4: a line ending is not allowed inside a wikilink.
     }
+    let known = DestBytes::of(dest);
+    finish_link_known(syntax, dest, known, piped, display, range, lines, comments)
+}
+
+/// What a link's destination holds that decides how it is read: a `:` (without one it is no URL,
+/// R18) and a `#` (without one it has no subpath, R2). The scanner learns both in the pass that
+/// finds a wikilink's end.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DestBytes {
+    pub colon: bool,
+    pub hash: bool,
+}
+
+impl DestBytes {
+    fn of(dest: &str) -> DestBytes {
+        let mut known = DestBytes {
+            colon: false,
+            hash: false,
+        };
+        for b in dest.bytes() {
+            known.colon |= b == b':';
+            known.hash |= b == b'#';
+        }
+        known
+    }
+}
+
+/// [`finish_link`] for a destination already read: no line ending in a wikilink's, and `known`
+/// says what else it holds.
+#[allow(clippy::too_many_arguments)]
+fn finish_link_known(
+    syntax: LinkSyntax,
+    dest: &str,
+    known: DestBytes,
+    piped: bool,
+    display: &str,
+    range: Range<usize>,
+    lines: &LineIndex,
+    comments: &[Range<usize>],
+) -> Option<Link> {
+    let wiki = matches!(syntax, LinkSyntax::Wiki | LinkSyntax::WikiEmbed);
     // R24: a display that draws nothing (empty, or only zero-width characters such as U+FE0F)
     // shows the target instead.
-    let display = piped.then(|| display.trim()).filter(|d| {
+    let display = piped.then(|| trim(display)).filter(|d| {
         d.chars()
             .any(|c| !c.is_control() && UnicodeWidthChar::width(c).unwrap_or(0) > 0)
     });
-    let external = is_external(dest);
+    let external = known.colon && is_external(dest);
     // Target and display are borrowed until `Link::new` copies both into the link's one
     // allocation (a vault has hundreds of thousands of links).
     let decoded;
     let (target, subpath) = if external {
-        (dest.trim(), None)
+        (trim(dest), None)
     } else if wiki {
         // R25: `[[a\|b]]` in a table reaches us as target `a\`.
         let raw = dest.strip_suffix('\\').unwrap_or(dest);
-        split_linktext(raw)
+        if known.hash {
+            split_linktext(raw)
+        } else {
+            (trim(raw), None)
+        }
     } else {
         if dest.trim().is_empty() {
             return None;
@@ -1108,6 +1169,35 @@ mod tests {
             proptest::prop_assert_eq!(&quick.code, &full.code, "{:?}", text);
             proptest::prop_assert_eq!(&quick.br_lines, &full.br_lines, "{:?}", text);
             proptest::prop_assert_eq!(&quick.block_ids, &full.block_ids, "{:?}", text);
+        }
+
+        /// `is_external` reads a scheme as the rule states it (R18): the text before the first
+        /// `:`, two or more letters, digits, `+`, `.` or `-`, led by a letter, and `://` after
+        /// it or one of the schemes that go without.
+        #[test]
+        fn is_external_reads_the_scheme_before_the_first_colon(
+            t in "[ \t]?(https?|mailto|tel|obsidian|ftp|a|a1|x-y|1ab|é)?[:/ a-zA-Z0-9+.é_#-]{0,10}[ \n]?",
+        ) {
+            let stated = |target: &str| {
+                let t = target.trim();
+                let Some(colon) = t.find(':') else {
+                    return false;
+                };
+                let scheme = &t[..colon];
+                scheme.len() >= 2
+                    && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+                    && (t[colon..].starts_with("://") || matches!(scheme, "mailto" | "tel" | "obsidian"))
+            };
+            proptest::prop_assert_eq!(is_external(&t), stated(&t), "{:?}", t);
+        }
+
+        /// The quick `trim` is `str::trim`.
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{2003}\u{3000}a-z.é~!]{0,8}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
         }
 
         /// `heading_matches` is `normalize_heading` compared, for any pair of headings (R20).

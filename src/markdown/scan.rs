@@ -12,7 +12,10 @@
 
 use std::ops::Range;
 
-use super::{finish_link, tag_after_hash, Heading, InlineTag, LineIndex, Link, LinkSyntax, Parsed};
+use super::{
+    finish_link, finish_link_known, tag_after_hash, DestBytes, Heading, InlineTag, LineIndex, Link,
+    LinkSyntax, Parsed,
+};
 
 /// Block containers a line can sit in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -600,7 +603,7 @@ fn next_candidate(bytes: &[u8], mut i: usize, end: usize) -> usize {
 }
 
 /// Bytes a wikilink's body is checked for.
-const WIKI_SPECIAL: [bool; 256] = byte_set(b"|#`<[]$\\*~&!_");
+const WIKI_SPECIAL: [bool; 256] = byte_set(b"|#`<[]$\\*~&!_:");
 
 /// Whether a link's or heading's kept text may hold `region` as written: no byte whose meaning
 /// pulldown-cmark could change (emphasis, entities, escapes, nested constructs).
@@ -1577,13 +1580,22 @@ impl<'a> Scanner<'a> {
         let mut pipe = None;
         let mut odd = false;
         let mut hash = false;
+        // What the target holds, for `finish_link_known`.
+        let mut known = DestBytes {
+            colon: false,
+            hash: false,
+        };
         for (k, &b) in region.iter().enumerate() {
             if !WIKI_SPECIAL[usize::from(b)] {
                 continue; // one table lookup for the letters that make up nearly all of a link
             }
             match b {
                 b'|' if pipe.is_none() => pipe = Some(body + k),
-                b'#' => hash = true,
+                b'#' => {
+                    hash = true;
+                    known.hash |= pipe.is_none();
+                }
+                b':' => known.colon |= pipe.is_none(),
                 b'`' | b'<' | b'[' | b']' | b'$' | b'\\' => odd = true,
                 b'|' | b'*' | b'~' | b'&' | b'!' | b'_' if pipe.is_some() => odd = true,
                 _ => {}
@@ -1609,7 +1621,20 @@ impl<'a> Scanner<'a> {
             if let Some(s) = sink.as_deref_mut() {
                 s.push_str(display);
             }
-            self.push_link(syntax, dest, pipe.is_some(), display, start..close + 2);
+            // A line holds the whole link: no line ending in the target.
+            debug_assert!(!dest.contains('\n'), "{dest:?}");
+            if let Some(link) = finish_link_known(
+                syntax,
+                dest,
+                known,
+                pipe.is_some(),
+                display,
+                start..close + 2,
+                self.lines,
+                self.comments,
+            ) {
+                self.out.links.push(link);
+            }
             self.disable_links();
             self.push_wikilink_opener(start, image, si);
             return Some(Some(close + 2));
