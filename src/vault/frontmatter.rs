@@ -88,10 +88,11 @@ pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
     if yaml.trim().is_empty() {
         return Ok(Frontmatter::default());
     }
-    let value: Value = match simple_mapping(yaml) {
-        Some(map) => Value::Mapping(map),
-        None => serde_yaml::from_str(yaml).map_err(|e| YamlError(one_line(&e.to_string())))?,
-    };
+    if let Some(pairs) = simple_pairs(yaml) {
+        return Ok(from_simple(&pairs));
+    }
+    let value: Value =
+        serde_yaml::from_str(yaml).map_err(|e| YamlError(one_line(&e.to_string())))?;
     let map = match value {
         Value::Mapping(m) => m,
         Value::Null => return Ok(Frontmatter::default()),
@@ -102,8 +103,13 @@ pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
             )))
         }
     };
+    Ok(from_mapping(&map))
+}
+
+/// The properties of a mapping the YAML parser read.
+fn from_mapping(map: &serde_yaml::Mapping) -> Frontmatter {
     let mut fm = Frontmatter::default();
-    for (k, v) in &map {
+    for (k, v) in map {
         let key = match k {
             Value::String(s) => s.clone(),
             other => scalar_text(other).unwrap_or_else(|| "?".into()),
@@ -129,7 +135,86 @@ pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
         collect_links(&key, v, &mut fm.links);
         fm.properties.push((key, display(v)));
     }
-    Ok(fm)
+    fm
+}
+
+/// A value [`simple_pairs`] reads: the text of a string (borrowed from the block), `true` or
+/// `false`, or a list of strings.
+#[derive(Debug, Clone, PartialEq)]
+enum Simple<'a> {
+    Str(&'a str),
+    Bool(bool),
+    List(Vec<&'a str>),
+}
+
+impl<'a> Simple<'a> {
+    /// What [`scalar_text`] gives for the same value.
+    fn scalar(&self) -> Option<&'a str> {
+        match self {
+            Simple::Str(s) => Some(s),
+            Simple::Bool(true) => Some("true"),
+            Simple::Bool(false) => Some("false"),
+            Simple::List(_) => None,
+        }
+    }
+
+    /// What [`string_list`] gives for the same value.
+    fn strings(&self, split_commas: bool) -> Vec<&'a str> {
+        let items = match self {
+            Simple::List(items) => items.clone(),
+            other => other.scalar().into_iter().collect(),
+        };
+        let mut out = Vec::new();
+        for item in items {
+            if split_commas {
+                out.extend(item.split(',').map(str::trim));
+            } else {
+                out.push(item.trim());
+            }
+        }
+        out.retain(|s| !s.is_empty());
+        out
+    }
+}
+
+/// [`from_mapping`] for the pairs [`simple_pairs`] read, without building YAML values: the same
+/// properties, for a fraction of the work.
+fn from_simple(pairs: &[(&str, Simple)]) -> Frontmatter {
+    let mut fm = Frontmatter::default();
+    for (key, v) in pairs {
+        let is = |name: &str| key.eq_ignore_ascii_case(name);
+        if is("title") {
+            if let Some(t) = v.scalar().map(str::trim).filter(|t| !t.is_empty()) {
+                fm.title = Some(t.to_string());
+            }
+        } else if is("aliases") || is("alias") {
+            fm.aliases
+                .extend(v.strings(false).into_iter().map(str::to_string));
+        } else if is("tags") || is("tag") {
+            fm.tags.extend(
+                v.strings(true)
+                    .into_iter()
+                    .map(|t| t.trim_start_matches('#'))
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        let shown = match v {
+            Simple::List(items) => {
+                for item in items {
+                    links_in(key, item, &mut fm.links);
+                }
+                items.join(", ")
+            }
+            other => {
+                let text = other.scalar().unwrap_or_default();
+                links_in(key, text, &mut fm.links);
+                text.to_string()
+            }
+        };
+        fm.properties.push((key.to_string(), shown));
+    }
+    fm
 }
 
 /// The mapping of a block made only of `key: value` lines whose keys and values are plain words,
@@ -139,7 +224,7 @@ pub fn parse(yaml: &str) -> Result<Frontmatter, YamlError> {
 /// which the YAML parser then reads: the rules below admit only lines that YAML reads as a string
 /// key and a string value (or exactly `true`/`false`) or a list of strings, so the mapping is the
 /// same.
-fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
+fn simple_pairs(yaml: &str) -> Option<Vec<(&str, Simple<'_>)>> {
     const SPECIAL: &[&str] = &[
         "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
     ];
@@ -183,8 +268,8 @@ fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
     };
     let special = |s: &str| SPECIAL.iter().any(|w| s.eq_ignore_ascii_case(w));
     // A list item: a plain word that YAML reads as a string.
-    let item = |s: &str| (plain(s) && !special(s)).then(|| Value::String(s.to_string()));
-    let mut map = serde_yaml::Mapping::new();
+    let item = |s| (plain(s) && !special(s)).then_some(s);
+    let mut map: Vec<(&str, Simple)> = Vec::new();
     let mut lines = yaml.split('\n').filter(|l| !l.is_empty()).peekable();
     while let Some(line) = lines.next() {
         let (key, rest) = line.split_once(':')?;
@@ -215,39 +300,60 @@ fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
             if items.is_empty() {
                 return None;
             }
-            Value::Sequence(items)
+            Simple::List(items)
         } else {
             let value = rest.strip_prefix(' ')?.trim_matches(' ');
             if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
                 // `[a, b]`: a flow list of plain words.
                 if inner.bytes().all(|b| b == b' ') {
-                    Value::Sequence(Vec::new())
+                    Simple::List(Vec::new())
                 } else {
-                    Value::Sequence(
+                    Simple::List(
                         inner
                             .split(',')
                             .map(|i| item(i.trim_matches(' ')))
-                            .collect::<Option<Vec<Value>>>()?,
+                            .collect::<Option<Vec<&str>>>()?,
                     )
                 }
             } else if let Some(inner) = quoted(value) {
-                Value::String(inner.to_string())
+                Simple::Str(inner)
             } else if value.is_empty() || !plain(value) {
                 return None;
             } else {
                 match value {
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
+                    "true" => Simple::Bool(true),
+                    "false" => Simple::Bool(false),
                     v if special(v) => return None,
-                    v => Value::String(v.to_string()),
+                    v => Simple::Str(v),
                 }
             }
         };
-        if map.insert(Value::String(key.to_string()), value).is_some() {
+        if map.iter().any(|(k, _)| *k == key) {
             return None; // a duplicate key is an error the YAML parser reports
         }
+        map.push((key, value));
     }
     Some(map)
+}
+
+/// [`simple_pairs`] as the YAML values they stand for, to check them against the YAML parser.
+#[cfg(test)]
+fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
+    let value = |v: &Simple| match v {
+        Simple::Str(s) => Value::String(s.to_string()),
+        Simple::Bool(b) => Value::Bool(*b),
+        Simple::List(items) => {
+            Value::Sequence(items.iter().map(|s| Value::String(s.to_string())).collect())
+        }
+    };
+    let pairs = simple_pairs(yaml)?;
+    // The properties read from the pairs are those read from the YAML parser's mapping.
+    let mapping: serde_yaml::Mapping = pairs
+        .iter()
+        .map(|(k, v)| (Value::String(k.to_string()), value(v)))
+        .collect();
+    assert_eq!(from_simple(&pairs), from_mapping(&mapping), "{yaml:?}");
+    Some(mapping)
 }
 
 /// `"text"` with no `"` or `\\` inside, or `'text'` with no `'`: the text YAML reads, whatever it
@@ -331,21 +437,24 @@ fn display(v: &Value) -> String {
 
 fn collect_links(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
     match v {
-        Value::String(s) => {
-            let mut rest = s.as_str();
-            while let Some(open) = rest.find("[[") {
-                let after = &rest[open + 2..];
-                let Some(close) = after.find("]]") else { break };
-                let inner = &after[..close];
-                if !inner.trim().is_empty() && !inner.contains('\n') {
-                    out.push((key.to_string(), inner.to_string()));
-                }
-                rest = &after[close + 2..];
-            }
-        }
+        Value::String(s) => links_in(key, s, out),
         Value::Sequence(seq) => seq.iter().for_each(|x| collect_links(key, x, out)),
         Value::Tagged(t) => collect_links(key, &t.value, out),
         _ => {}
+    }
+}
+
+/// The `[[links]]` of one string value, found under `key`.
+fn links_in(key: &str, s: &str, out: &mut Vec<(String, String)>) {
+    let mut rest = s;
+    while let Some(open) = rest.find("[[") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("]]") else { break };
+        let inner = &after[..close];
+        if !inner.trim().is_empty() && !inner.contains('\n') {
+            out.push((key.to_string(), inner.to_string()));
+        }
+        rest = &after[close + 2..];
     }
 }
 
@@ -466,6 +575,13 @@ mod tests {
             "tags: [3d, 12]",
             "",
             "other-key: z",
+            "Title: Upper Case",
+            "title: \"  padded  \"",
+            "tag: \"#x, #y,,\"",
+            "TAGS: [b, c]",
+            "ALIASES: 'a, b'",
+            "alias: true",
+            "title: false",
         ];
         let mut rng = crate::gen::Rng::new(7);
         let (mut fast, mut lists) = (0, 0);
