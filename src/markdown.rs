@@ -652,7 +652,7 @@ fn scan_lines_with(text: &str, body_start: usize, lines: &LineIndex, quick: bool
                 scan.br_lines
                     .push(pos..pos + line.trim_end_matches(['\n', '\r']).len());
             }
-            if pos >= body_start {
+            if pos >= body_start && (!quick || may_end_in_block_id(line)) {
                 if let Some(b) = block_id(line, pos, line_no) {
                     scan.block_ids.push(b);
                 }
@@ -665,15 +665,23 @@ fn scan_lines_with(text: &str, body_start: usize, lines: &LineIndex, quick: bool
     scan
 }
 
-/// Whether a line may end in a block id: its last byte before ASCII whitespace is a letter, a
-/// digit, `-` or part of a wider character (which [`block_id`] then looks at, as trimming may
-/// take it).
+/// Whether a line may end in a block id: before its ASCII whitespace, a run of letters, digits and
+/// `-` with a `^` before it, or a byte of a wider character (which [`block_id`] then looks at, as
+/// trimming may take it). Most lines end in a word with no `^`, and are turned down here.
 fn may_end_in_block_id(line: &str) -> bool {
-    let content = line.trim_end_matches([' ', '\t', '\n', '\r', '\u{b}', '\u{c}']);
-    content
-        .as_bytes()
-        .last()
-        .is_some_and(|&c| c >= 0x80 || c.is_ascii_alphanumeric() || c == b'-')
+    let b = line.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+        end -= 1;
+    }
+    if end > 0 && b[end - 1] >= 0x80 {
+        return true;
+    }
+    let mut k = end;
+    while k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'-') {
+        k -= 1;
+    }
+    k < end && k > 0 && b[k - 1] == b'^'
 }
 
 /// The `^block-id` at the end of one line (R22), if it has one.
