@@ -223,7 +223,10 @@ fn check_reports_broken_subpaths_alias_links_and_bad_files() {
     assert_eq!(b[0]["path"], "bad.md");
     // `stats` counts each kind of link once.
     let dir = temp_vault(&[
-        ("a.md", "[[b#Nowhere]] [[Bee]] [[ghost]] [x](https://example.org) ![[pic.png]]"),
+        (
+            "a.md",
+            "[[b#Nowhere]] [[Bee]] [[ghost]] [x](https://example.org) ![[pic.png]]",
+        ),
         ("b.md", "---\naliases: [Bee]\n---\n[[a]] [[ghost]]"),
         ("pic.png", ""),
     ]);
