@@ -574,32 +574,40 @@ impl Resolver {
         source: &str,
         from_source: &mut bool,
     ) -> Option<(FileRef, bool)> {
-        if let Some(f) = self.resolve_strict(target, source, from_source) {
+        let mut folded = None;
+        if let Some(f) = self.resolve_strict(target, source, from_source, &mut folded) {
             return Some((f, false));
         }
         if target.contains('%') {
             let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
             if decoded != target {
-                if let Some(f) = self.resolve_strict(&decoded, source, from_source) {
+                if let Some(f) = self.resolve_strict(&decoded, source, from_source, &mut None) {
                     return Some((f, false));
                 }
             }
         }
-        if target.contains('/') {
+        if target.contains('/') || self.aliases.is_empty() {
             return None;
         }
-        match self.aliases.get(&fold(target)).map(Vec::as_slice) {
+        // The target folded once: `resolve_strict` hands back its key when it folded the target
+        // whole.
+        let key = folded.unwrap_or_else(|| fold(target));
+        match self.aliases.get(&key).map(Vec::as_slice) {
             Some([one]) => Some((FileRef::Note(*one), true)),
             _ => None,
         }
     }
 
+    /// [`Resolver::resolve_path_from`] without the alias fallback. When nothing is found and the
+    /// target needed no trimming, `folded` is given the folded target, which that fallback needs.
     fn resolve_strict(
         &self,
         target: &str,
         source: &str,
         from_source: &mut bool,
+        folded: &mut Option<String>,
     ) -> Option<FileRef> {
+        let whole = target.len();
         let target = target.trim();
         if target.is_empty() {
             return None;
@@ -624,6 +632,9 @@ impl Resolver {
             if let Some(ids) = index.get(&key, |id| self.suffix_matches(id, &key, md)) {
                 return Some(self.best(&ids, &key, &nfc_cow(target), source, from_source));
             }
+        }
+        if target.len() == whole {
+            *folded = Some(key);
         }
         None
     }
