@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -814,6 +815,8 @@ impl Graph {
         // The tags need nothing of the links: they are gathered while the name index is built.
         let (resolver, tags) = rayon::join(|| Resolver::new(vault), || tags_of(vault));
         let memo = Memo::new(vault.notes.iter().map(|n| n.parsed.links.len()).sum());
+        let backlink_counts: Vec<AtomicU32> =
+            (0..vault.notes.len()).map(|_| AtomicU32::new(0)).collect();
         // Each note's resolutions, and the folded keys of its unresolved links (borrowed from the
         // link when its target is folded already): the folding is done here, on all cores, rather
         // than in the merge below.
@@ -831,6 +834,13 @@ impl Graph {
                         resolve_link_with(vault, i, l, |_, from| memo.resolve(&resolver, l, from))
                     })
                     .collect();
+                // Each note's backlinks counted here, on all cores, so that the tail lists them
+                // in one pass.
+                for (j, r) in res.iter().enumerate() {
+                    if let Some(t) = backlink_target(vault, i, j, r) {
+                        backlink_counts[t].fetch_add(1, Ordering::Relaxed);
+                    }
+                }
                 let keys = note
                     .parsed
                     .links
@@ -852,12 +862,10 @@ impl Graph {
 
         // Backlinks, unresolved targets and tags do not depend on each other: build them side by side.
         let backlinks_of = || {
-            // Counted first, so that each list is allocated once.
-            let mut counts = vec![0u32; vault.notes.len()];
-            each_backlink(vault, &resolutions, |t, _| counts[t] += 1);
-            let mut backlinks: Vec<Vec<LinkRef>> = counts
+            // Counted with the resolutions, so that each list is allocated once.
+            let mut backlinks: Vec<Vec<LinkRef>> = backlink_counts
                 .iter()
-                .map(|&c| Vec::with_capacity(c as usize))
+                .map(|c| Vec::with_capacity(c.load(Ordering::Relaxed) as usize))
                 .collect();
             each_backlink(vault, &resolutions, |t, l| backlinks[t].push(l));
             backlinks
@@ -1032,8 +1040,7 @@ impl<'v> Memo<'v> {
     }
 }
 
-/// Calls `f(target, link)` for every backlink: every link resolved to a note, but `[[#Heading]]`
-/// within its own note (decision 7). Only a link resolved to its own note needs its text read.
+/// Calls `f(target, link)` for every backlink ([`backlink_target`]).
 fn each_backlink(
     vault: &Vault,
     resolutions: &[Vec<Resolution>],
@@ -1041,12 +1048,24 @@ fn each_backlink(
 ) {
     for (i, res) in resolutions.iter().enumerate() {
         for (j, r) in res.iter().enumerate() {
-            if let Resolution::Note { note: t, .. } = *r {
-                if t != i || !vault.notes[i].parsed.links[j].target().is_empty() {
-                    f(t, LinkRef { note: i, link: j });
-                }
+            if let Some(t) = backlink_target(vault, i, j, r) {
+                f(t, LinkRef { note: i, link: j });
             }
         }
+    }
+}
+
+/// The note that link `j` of note `i`, resolved to `r`, is a backlink of: every link resolved to a
+/// note, but `[[#Heading]]` within its own note (decision 7). Only a link resolved to its own note
+/// needs its text read.
+fn backlink_target(vault: &Vault, i: usize, j: usize, r: &Resolution) -> Option<usize> {
+    match *r {
+        Resolution::Note { note: t, .. }
+            if t != i || !vault.notes[i].parsed.links[j].target().is_empty() =>
+        {
+            Some(t)
+        }
+        _ => None,
     }
 }
 
