@@ -820,7 +820,7 @@ impl Graph {
         // Each note's resolutions, and the folded keys of its unresolved links (borrowed from the
         // link when its target is folded already): the folding is done here, on all cores, rather
         // than in the merge below.
-        type Keys<'v> = Vec<Vec<(Cow<'v, str>, u32, u8)>>;
+        type Keys<'v> = Vec<Vec<(Cow<'v, str>, &'v str, u32, u8)>>;
         let (resolutions, keys): (Vec<Vec<Resolution>>, Keys) = vault
             .notes
             .par_iter()
@@ -851,7 +851,7 @@ impl Graph {
                     .map(|(j, (l, _))| {
                         let key = fold_cow(l.target());
                         let shard = Unresolved::shard_of(&key) as u8;
-                        (key, j as u32, shard)
+                        (key, l.target(), j as u32, shard)
                     })
                     .collect();
                 (res, keys)
@@ -874,15 +874,15 @@ impl Graph {
             // Each shard's uses in link order, then each shard's map on its own core. A target's
             // text is its first use's spelling.
             let mut counts = [0usize; Unresolved::SHARDS];
-            for &(_, _, shard) in keys.iter().flatten() {
+            for &(_, _, _, shard) in keys.iter().flatten() {
                 counts[usize::from(shard)] += 1;
             }
-            let mut parts: Vec<Vec<(Cow<str>, LinkRef)>> =
+            let mut parts: Vec<Vec<(Cow<str>, &str, LinkRef)>> =
                 counts.iter().map(|&c| Vec::with_capacity(c)).collect();
             for (note, ks) in keys.into_iter().enumerate() {
-                for (key, link, shard) in ks {
+                for (key, target, link, shard) in ks {
                     let link = link as usize;
-                    parts[usize::from(shard)].push((key, LinkRef { note, link }));
+                    parts[usize::from(shard)].push((key, target, LinkRef { note, link }));
                 }
             }
             let shards = parts
@@ -893,12 +893,11 @@ impl Graph {
                     // vaults, 109,000 targets for 148,000 uses); a table for every use was twice
                     // the size, half empty.
                     map.reserve(part.len() - part.len() / 4);
-                    for (key, use_) in part {
+                    for (key, target, use_) in part {
                         if let Some(known) = map.get_mut(key.as_ref()) {
                             known.uses.push(use_);
                             continue;
                         }
-                        let target = vault.notes[use_.note].parsed.links[use_.link].target();
                         map.insert(
                             key.into_owned(),
                             UnresolvedTarget {
