@@ -812,6 +812,13 @@ impl Graph {
 
     /// Resolves every link of the vault and builds backlinks, unresolved targets and tags.
     pub fn build(vault: &Vault) -> Graph {
+        // On one of rayon's threads, whose memory the other steps (on those threads too) reuse:
+        // the allocator keeps an arena per thread, and the memo's tables, made on the caller's
+        // thread, were left unused once freed.
+        rayon::scope(|_| Graph::build_here(vault))
+    }
+
+    fn build_here(vault: &Vault) -> Graph {
         // The tags need nothing of the links: they are gathered while the name index is built.
         let (resolver, tags) = rayon::join(|| Resolver::new(vault), || tags_of(vault));
         let memo = Memo::new(vault.notes.iter().map(|n| n.parsed.links.len()).sum());

@@ -284,6 +284,16 @@ impl Vault {
         options: &LoadOptions,
         walk: Option<Walk>,
     ) -> Result<Vault, VaultError> {
+        // On one of rayon's threads, as `Graph::build`: what it allocates comes from the arenas
+        // the rest of the load and the graph use.
+        rayon::scope(|_| Vault::load_walked_here(root, options, walk))
+    }
+
+    fn load_walked_here(
+        root: &Path,
+        options: &LoadOptions,
+        walk: Option<Walk>,
+    ) -> Result<Vault, VaultError> {
         let started = Instant::now();
         let scan_start = SystemTime::now();
         check_root(root)?;
