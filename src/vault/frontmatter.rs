@@ -238,33 +238,7 @@ fn simple_pairs(yaml: &str) -> Option<Vec<(&str, Simple<'_>)>> {
     let plain = |s: &str| {
         (s.starts_with(|c: char| c.is_ascii_alphabetic())
             || (s.starts_with(|c: char| c.is_ascii_digit() || c == '_') && not_a_number(s)))
-            && !s.chars().any(|c| {
-                c.is_control()
-                    || matches!(
-                        c,
-                        '#' | ':'
-                            | '{'
-                            | '}'
-                            | '['
-                            | ']'
-                            | ','
-                            | '&'
-                            | '*'
-                            | '!'
-                            | '|'
-                            | '>'
-                            | '\''
-                            | '"'
-                            | '%'
-                            | '@'
-                            | '`'
-                            | '\u{2028}'
-                            | '\u{2029}'
-                            | '\u{feff}'
-                            | '\u{fffe}'
-                            | '\u{ffff}'
-                    )
-            })
+            && plain_chars(s)
     };
     let special = |s: &str| SPECIAL.iter().any(|w| s.eq_ignore_ascii_case(w));
     // A list item: a plain word that YAML reads as a string.
@@ -354,6 +328,52 @@ fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
         .collect();
     assert_eq!(from_simple(&pairs), from_mapping(&mapping), "{yaml:?}");
     Some(mapping)
+}
+
+/// ASCII bytes that keep a word from being plain YAML: control characters and indicators.
+const NOT_PLAIN: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[0x7f] = true;
+    let indicators = b"#:{}[],&*!|>'\"%@`";
+    let mut i = 0;
+    while i < indicators.len() {
+        t[indicators[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `s` holds no control character, YAML indicator, line or paragraph separator, byte-order
+/// mark or `U+FFFE`/`U+FFFF`: read a byte at a time (a table for ASCII), not a `char` at a time.
+fn plain_chars(s: &str) -> bool {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c < 0x80 {
+            if NOT_PLAIN[usize::from(c)] {
+                return false;
+            }
+            continue;
+        }
+        // The wider characters that are out, by their UTF-8 bytes: C1 controls (U+0080–U+009F),
+        // U+2028, U+2029, U+FEFF, U+FFFE and U+FFFF. Their lead bytes are never continuation
+        // bytes, so looking at every byte finds each character once.
+        let bad = match (c, b.get(i + 1), b.get(i + 2)) {
+            (0xc2, Some(&n), _) => n < 0xa0,
+            (0xe2, Some(0x80), Some(0xa8 | 0xa9)) => true,
+            (0xef, Some(0xbb), Some(0xbf)) => true,
+            (0xef, Some(0xbf), Some(0xbe | 0xbf)) => true,
+            _ => false,
+        };
+        if bad {
+            return false;
+        }
+    }
+    true
 }
 
 /// `"text"` with no `"` or `\\` inside, or `'text'` with no `'`: the text YAML reads, whatever it
@@ -446,6 +466,10 @@ fn collect_links(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
 
 /// The `[[links]]` of one string value, found under `key`.
 fn links_in(key: &str, s: &str, out: &mut Vec<(String, String)>) {
+    // Most values hold no `[` at all: a byte search says so before a string searcher is set up.
+    if memchr::memchr(b'[', s.as_bytes()).is_none() {
+        return;
+    }
     let mut rest = s;
     while let Some(open) = rest.find("[[") {
         let after = &rest[open + 2..];
@@ -609,6 +633,25 @@ mod tests {
             fast > 1_000 && lists > 300,
             "{fast} read, {lists} with lists"
         );
+    }
+
+    proptest::proptest! {
+        /// `plain_chars` turns down exactly the characters the rule names, a `char` at a time.
+        #[test]
+        fn plain_chars_is_the_character_rule(
+            s in "[a-z #:{}\\[\\],&*!|>'\"%@`\\x00-\\x1f\\x7f\\u{80}-\\u{a0}é\\u{2027}-\\u{202a}\\u{feff}\\u{fffd}-\\u{ffff}\\u{10000}]{0,6}",
+        ) {
+            let by_char = !s.chars().any(|c| {
+                c.is_control()
+                    || matches!(
+                        c,
+                        '#' | ':' | '{' | '}' | '[' | ']' | ',' | '&' | '*' | '!' | '|' | '>' | '\''
+                            | '"' | '%' | '@' | '`' | '\u{2028}' | '\u{2029}' | '\u{feff}'
+                            | '\u{fffe}' | '\u{ffff}'
+                    )
+            });
+            proptest::prop_assert_eq!(plain_chars(&s), by_char, "{:?}", s);
+        }
     }
 
     #[test]
