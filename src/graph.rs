@@ -308,7 +308,8 @@ impl NameIndex {
             *at += 1;
         }
         // Then each bucket by hash, keeping file order within a hash: an insertion sort is stable,
-        // and quick on two entries.
+        // and quick on two entries. (A file's suffixes differ in length, so a file holds one hash
+        // twice only by a collision; its id then comes twice, and every rule of `best` picks it.)
         for b in 0..buckets {
             let bucket = &mut entries[starts[b] as usize..starts[b + 1] as usize];
             for i in 1..bucket.len() {
